@@ -1,0 +1,8 @@
+"""Root URLs: one include per app. There is no Django admin: operators use manage.py commands."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tocsin.core.urls")),
+    path("territoire/", include("tocsin.territory.urls")),
+]

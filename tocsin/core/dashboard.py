@@ -1,0 +1,49 @@
+"""What the home page shows for one membership: only what exists, in a fixed number of queries."""
+
+from django.db.models import Count
+
+from tocsin.core.enums import Role
+from tocsin.core.models import AuditEntry, Membership
+from tocsin.territory.selectors import territory_summary
+
+
+def build_dashboard(membership) -> dict:
+    cpts = membership.cpts
+    context = {
+        "membership": membership,
+        "territory": territory_summary(cpts),
+        "crisis_team": _crisis_team(cpts),
+    }
+    if membership.role == Role.COORDINATOR:
+        context["role_counts"] = _role_counts(cpts)
+        context["recent_audit"] = list(AuditEntry.objects.for_cpts(cpts)[:8])
+        context["gaps"] = _organisation_gaps(context["crisis_team"])
+    return context
+
+
+def _crisis_team(cpts) -> list[Membership]:
+    """Référents (titular first) then cell members: who leads in a crisis."""
+    team = Membership.objects.for_cpts(cpts).with_role(Role.REFERENT, Role.CELL_MEMBER)
+    return sorted(
+        team.select_related("user"),
+        key=lambda m: (m.role != Role.REFERENT, m.is_deputy, m.user.full_name),
+    )
+
+
+def _role_counts(cpts) -> list[tuple[str, int]]:
+    rows = Membership.objects.for_cpts(cpts).values("role").annotate(n=Count("id"))
+    counts = {row["role"]: row["n"] for row in rows}
+    return [(label, counts.get(value, 0)) for value, label in Role.choices]
+
+
+def _organisation_gaps(team) -> list[str]:
+    """What the mission requires and the CPTS has not set up yet."""
+    referents = [m for m in team if m.role == Role.REFERENT]
+    gaps = []
+    if not any(not m.is_deputy for m in referents):
+        gaps.append("Aucun référent SSE titulaire n'est désigné.")
+    if not any(m.is_deputy for m in referents):
+        gaps.append("Aucun suppléant du référent SSE n'est désigné.")
+    if not any(m.role == Role.CELL_MEMBER for m in team):
+        gaps.append("La cellule de crise n'a encore aucun membre.")
+    return gaps
