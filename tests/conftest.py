@@ -1,0 +1,104 @@
+"""Guardrails and standing personas shared by every test.
+
+Warnings are errors and unknown template variables fail (pyproject.toml). The personas are the
+people of one CPTS — coordinator, référent, cell member, member, authority — and an outsider
+who coordinates another CPTS.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from tests.factories import (
+    CptsFactory,
+    MembershipFactory,
+    TerritoryCommuneFactory,
+    UserFactory,
+    confirmed_totp,
+)
+from tocsin.core.enums import AuthorityBody, Role
+from tocsin.core.models import TWO_FACTOR_ROLES
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path
+    # Argon2 stays the production hasher (tested in test_settings); MD5 keeps the suite fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Personas:
+    cpts: object
+    other_cpts: object
+    coordinator: object
+    referent: object
+    cell_member: object
+    member: object
+    authority: object
+    outsider: object
+
+    def all(self) -> dict:
+        return {
+            name: getattr(self, name)
+            for name in (
+                "coordinator",
+                "referent",
+                "cell_member",
+                "member",
+                "authority",
+                "outsider",
+            )
+        }
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    cpts = CptsFactory(name="CPTS Côte de Test", slug="cote-de-test")
+    other = CptsFactory(name="CPTS Voisine", slug="voisine")
+    TerritoryCommuneFactory(cpts=cpts)
+    TerritoryCommuneFactory(cpts=other)
+
+    def person(role, cpts=cpts, **extra):
+        return MembershipFactory(cpts=cpts, role=role, **extra).user
+
+    found = Personas(
+        cpts=cpts,
+        other_cpts=other,
+        coordinator=person(Role.COORDINATOR),
+        referent=person(Role.REFERENT),
+        cell_member=person(Role.CELL_MEMBER),
+        member=person(Role.MEMBER),
+        authority=person(Role.AUTHORITY, authority_body=AuthorityBody.ARS),
+        outsider=person(Role.COORDINATOR, cpts=other),
+    )
+    # A second coordinator in the other CPTS owns data the outsider must never see.
+    MembershipFactory(cpts=other, role=Role.MEMBER)
+    return found
+
+
+def login(client: Client, user) -> Client:
+    """Log in as `user`, with the second factor already passed when their role needs one."""
+    client.force_login(user)
+    if user.memberships.filter(role__in=TWO_FACTOR_ROLES).exists():
+        device = confirmed_totp(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(db):
+    def make(user) -> Client:
+        return login(Client(), user)
+
+    return make
