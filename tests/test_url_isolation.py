@@ -1,0 +1,133 @@
+"""Every URL of the project × every persona: who may read or write, and no cross-tenant leak.
+
+The walk covers each route the day it is added. A new route fails here until its view goes
+through an access helper (tocsin.core.access) and, when it takes parameters, until
+URL_SAMPLES says how to build them for a given CPTS.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import login
+from tocsin.core.models import AuditEntry, Membership
+from tocsin.territory.models import TerritoryCommune
+
+# How to fill each parameterised route with objects belonging to `cpts`.
+URL_SAMPLES = {
+    "core:member_edit": lambda cpts: {
+        "pk": Membership.objects.filter(cpts=cpts, role="member").first().pk
+    },
+    "core:password_reset_confirm": lambda cpts: {"uidb64": "MQ", "token": "set-password"},
+    "territory:commune_remove": lambda cpts: {
+        "pk": TerritoryCommune.objects.filter(cpts=cpts).first().pk
+    },
+}
+# Routes whose parameters do not point at CPTS-owned objects.
+NOT_TENANT_SCOPED = {"core:password_reset_confirm"}
+
+
+def walk(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", entry
+
+
+ROUTES = dict(walk())
+PERSONAS = ["anonymous", "coordinator", "referent", "cell_member", "member", "authority", "outsider"]
+
+
+def client_as(personas, name) -> Client:
+    if name == "anonymous":
+        return Client()
+    return login(Client(), getattr(personas, name))
+
+
+def url_for(name, cpts):
+    kwargs = URL_SAMPLES[name](cpts) if name in URL_SAMPLES else {}
+    return reverse(name, kwargs=kwargs)
+
+
+def role_of(personas, persona):
+    if persona in ("anonymous", "outsider"):
+        return None
+    return Membership.objects.get(user=getattr(personas, persona), cpts=personas.cpts).role
+
+
+def test_every_route_is_named_guarded_and_sampled():
+    for name, pattern in ROUTES.items():
+        assert pattern.name, f"unnamed route {pattern.pattern}"
+        access = getattr(pattern.callback, "tocsin_access", None)
+        assert access is not None, f"{name}: wrap the view in public_view/account_view/cpts_view"
+        if pattern.pattern.converters:
+            assert name in URL_SAMPLES, f"{name}: add a URL_SAMPLES entry"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_read_access_matches_the_declared_roles(personas, name, persona):
+    access = ROUTES[name].callback.tocsin_access
+    client = client_as(personas, persona)
+    response = client.get(url_for(name, personas.cpts))
+    status = response.status_code
+    if access.kind == "public":
+        assert status in (200, 302), status
+    elif persona == "anonymous":
+        assert status == 302 and "/connexion/" in response["Location"]
+    elif access.kind == "account":
+        assert status in (200, 302, 405), status
+    elif persona == "outsider":
+        # Logged into another CPTS: an object of this CPTS is not found, a list shows theirs.
+        # (405: a POST-only route answers a GET before touching any object.)
+        assert status in (403, 404, 405) if name in URL_SAMPLES else status in (200, 403, 405)
+        assert personas.cpts.name not in response.content.decode()
+    elif role_of(personas, persona) in access.roles:
+        assert status in (200, 302, 405), f"{persona} should reach {name}: {status}"
+    else:
+        assert status == 403, f"{persona} must not reach {name}: {status}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS[1:])
+@pytest.mark.parametrize(
+    "name", sorted(n for n in URL_SAMPLES if n not in NOT_TENANT_SCOPED)
+)
+def test_objects_of_another_cpts_are_never_read_or_written(personas, name, persona):
+    """Every persona of the first CPTS, aiming at the other CPTS's objects."""
+    if persona == "outsider":
+        pytest.skip("the outsider belongs to the other CPTS")
+    client = client_as(personas, persona)
+    url = url_for(name, personas.other_cpts)
+    before = AuditEntry.objects.count()
+    assert client.get(url).status_code in (403, 404, 405)
+    assert client.post(url, {"remove": "1", "role": "coordinator"}).status_code in (403, 404)
+    assert AuditEntry.objects.count() == before
+    assert Membership.objects.filter(cpts=personas.other_cpts).count() == 2
+    assert TerritoryCommune.objects.filter(cpts=personas.other_cpts).count() == 1
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_writes_without_the_role_change_nothing(personas, name, persona):
+    access = ROUTES[name].callback.tocsin_access
+    if persona == "outsider":
+        if name not in URL_SAMPLES or name in NOT_TENANT_SCOPED:
+            pytest.skip("the outsider acts on their own CPTS here")
+    elif access.kind != "cpts" or role_of(personas, persona) in access.roles:
+        pytest.skip("allowed writer, covered by the view tests")
+    client = client_as(personas, persona)
+    before = AuditEntry.objects.count()
+    memberships = Membership.objects.count()
+    communes = TerritoryCommune.objects.count()
+    response = client.post(
+        url_for(name, personas.cpts), {"remove": "1", "role": "coordinator", "codes": "44131"}
+    )
+    assert response.status_code in (302, 403, 404)
+    if response.status_code == 302:
+        assert "/connexion/" in response["Location"]
+    assert AuditEntry.objects.count() == before
+    assert Membership.objects.count() == memberships
+    assert TerritoryCommune.objects.count() == communes
