@@ -1,0 +1,58 @@
+"""Production settings: the deploy check passes, and the security defaults hold."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x9!Lq2#pV7zR4tN8wK1mB6cH3jF5gD0sA-production-like-key-for-the-check",
+    "TOCSIN_HTTPS": "1",
+    "ALLOWED_HOSTS": "tocsin.exemple.fr",
+    "TOCSIN_SITE_URL": "https://tocsin.exemple.fr",
+    "EMAIL_MODE": "smtp",
+}
+
+
+def test_passwords_are_hashed_with_argon2_in_production():
+    assert "hashers.Argon2PasswordHasher" in _production_value("PASSWORD_HASHERS[0]")
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    env = {**os.environ, **PRODUCTION_ENV, "TOCSIN_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {**os.environ, **PRODUCTION_ENV, "TOCSIN_DATA_DIR": str(tmp_path)}
+    del env["SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_french_locale_and_paris_time():
+    assert settings.LANGUAGE_CODE == "fr-fr"
+    assert settings.TIME_ZONE == "Europe/Paris"
+    assert settings.USE_TZ
+
+
+def _production_value(expression):
+    env = {**os.environ, **PRODUCTION_ENV}
+    code = f"import django; django.setup(); from django.conf import settings; print(settings.{expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", "TOCSIN_DATA_DIR": "/tmp"},
+    )  # fmt: skip
+    return result.stdout
