@@ -15,7 +15,6 @@ from tests.factories import (
     CptsFactory,
     MembershipFactory,
     TerritoryCommuneFactory,
-    UserFactory,
     confirmed_totp,
 )
 from tocsin.core.enums import AuthorityBody, Role

@@ -17,13 +17,12 @@ PRODUCTION_ENV = {
 }
 
 
-def test_passwords_are_hashed_with_argon2_in_production():
-    assert "hashers.Argon2PasswordHasher" in _production_value("PASSWORD_HASHERS[0]")
+def test_passwords_are_hashed_with_argon2_in_production(tmp_path):
+    assert "hashers.Argon2PasswordHasher" in _production_value("PASSWORD_HASHERS[0]", tmp_path)
 
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
-    env = {**os.environ, **PRODUCTION_ENV, "TOCSIN_DATA_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
+    env = _production_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
@@ -32,7 +31,7 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {**os.environ, **PRODUCTION_ENV, "TOCSIN_DATA_DIR": str(tmp_path)}
+    env = _production_env(tmp_path)
     del env["SECRET_KEY"]
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -48,11 +47,22 @@ def test_french_locale_and_paris_time():
     assert settings.USE_TZ
 
 
-def _production_value(expression):
-    env = {**os.environ, **PRODUCTION_ENV}
-    code = f"import django; django.setup(); from django.conf import settings; print(settings.{expression})"
+def _production_value(expression, data_dir):
+    env = _production_env(data_dir)
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        f"print(settings.{expression})"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", "TOCSIN_DATA_DIR": "/tmp"},
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
     )  # fmt: skip
     return result.stdout
+
+
+def _production_env(data_dir) -> dict:
+    env = {**os.environ, **PRODUCTION_ENV, "TOCSIN_DATA_DIR": str(data_dir)}
+    # What the test session itself sets (the browser tests' async switch, the CI database).
+    for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
+        env.pop(name, None)
+    return env

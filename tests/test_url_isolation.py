@@ -38,7 +38,15 @@ def walk(resolver=None, namespace=""):
 
 
 ROUTES = dict(walk())
-PERSONAS = ["anonymous", "coordinator", "referent", "cell_member", "member", "authority", "outsider"]
+PERSONAS = [
+    "anonymous",
+    "coordinator",
+    "referent",
+    "cell_member",
+    "member",
+    "authority",
+    "outsider",
+]
 
 
 def client_as(personas, name) -> Client:
@@ -92,9 +100,7 @@ def test_read_access_matches_the_declared_roles(personas, name, persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS[1:])
-@pytest.mark.parametrize(
-    "name", sorted(n for n in URL_SAMPLES if n not in NOT_TENANT_SCOPED)
-)
+@pytest.mark.parametrize("name", sorted(n for n in URL_SAMPLES if n not in NOT_TENANT_SCOPED))
 def test_objects_of_another_cpts_are_never_read_or_written(personas, name, persona):
     """Every persona of the first CPTS, aiming at the other CPTS's objects."""
     if persona == "outsider":

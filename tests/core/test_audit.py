@@ -20,7 +20,9 @@ def test_log_action_records_who_what_and_target(entry, personas):
     assert entry.cpts == personas.cpts
     assert entry.target_id == str(personas.member.pk)
     assert entry.target_label == str(personas.member)
-    expected = f"{personas.coordinator} a donné le rôle « Professionnel membre » à {personas.member}"
+    expected = (
+        f"{personas.coordinator} a donné le rôle « Professionnel membre » à {personas.member}"
+    )
     assert entry.sentence == expected
 
 

@@ -18,7 +18,10 @@ MODELS = [Cpts, User, Membership, AuditEntry, Commune, TerritoryCommune]
 
 
 def snapshot():
-    return {m.__name__: json.loads(serializers.serialize("json", m.objects.order_by("pk"))) for m in MODELS}
+    return {
+        m.__name__: json.loads(serializers.serialize("json", m.objects.order_by("pk")))
+        for m in MODELS
+    }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,7 +44,9 @@ def test_round_trip_loses_nothing(personas, settings, tmp_path):
     assert restored["fields"]["code"] == "core.backup.restored"
     created = [e for e in before["AuditEntry"] if e["fields"]["code"] == "core.backup.created"]
     assert created == []  # the "backup written" entry comes after the snapshot
-    after["AuditEntry"] = [e for e in after["AuditEntry"] if e["fields"]["code"] != "core.backup.created"]
+    after["AuditEntry"] = [
+        e for e in after["AuditEntry"] if e["fields"]["code"] != "core.backup.created"
+    ]
     assert after == before
     assert media.read_bytes() == b"%PDF-1.7 plan"
     assert not (settings.MEDIA_ROOT / "stray.txt").exists()

@@ -65,7 +65,9 @@ def test_remove_member_is_audited(personas):
     assert AuditEntry.objects.filter(code="core.membership.removed", cpts=personas.cpts).exists()
 
 
-def test_invitation_mail_carries_a_working_password_link(personas, client, django_capture_on_commit_callbacks):
+def test_invitation_mail_carries_a_working_password_link(
+    personas, client, django_capture_on_commit_callbacks
+):
     user = services.create_user(None, email="invitee@exemple.test", full_name="Invitée Test")
     with django_capture_on_commit_callbacks(execute=True):
         services.invite_user(personas.coordinator, personas.cpts, user)

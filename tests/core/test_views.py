@@ -43,17 +43,23 @@ def test_user_without_cpts_gets_an_explanation(db):
 
 def test_switching_cpts_changes_what_the_user_sees(personas, client_for):
     second = CptsFactory(name="CPTS Seconde")
-    MembershipFactory(cpts=second, user=personas.authority, role=Role.AUTHORITY, authority_body="ars")
+    MembershipFactory(
+        cpts=second, user=personas.authority, role=Role.AUTHORITY, authority_body="ars"
+    )
     client = client_for(personas.authority)
     assert "CPTS Côte de Test" in page(client, "core:dashboard")
     client.post(reverse("core:switch_cpts"), {"cpts": second.pk})
     assert "<h1>CPTS Seconde</h1>" in page(client, "core:dashboard")
-    response = client.post(reverse("core:switch_cpts"), {"cpts": personas.other_cpts.pk}, follow=True)
+    response = client.post(
+        reverse("core:switch_cpts"), {"cpts": personas.other_cpts.pk}, follow=True
+    )
     assert "Vous n&#x27;avez pas de rôle dans cette CPTS." in response.content.decode()
     assert "<h1>CPTS Seconde</h1>" in response.content.decode()
 
 
-def test_coordinator_adds_a_new_person_who_is_invited(personas, client_for, mailoutbox, django_capture_on_commit_callbacks):
+def test_coordinator_adds_a_new_person_who_is_invited(
+    personas, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
     client = client_for(personas.coordinator)
     data = {"email": "Nouveau@Exemple.test", "full_name": "Nouveau Venu", "profession": "60",
             "role": "member", "authority_body": ""}  # fmt: skip
@@ -107,7 +113,9 @@ def test_audit_page_filters_by_action_author_and_dates(personas, client_for):
 
 
 @pytest.mark.parametrize("rows", [5, 60])
-def test_key_pages_run_a_fixed_number_of_queries(personas, client_for, django_assert_max_num_queries, rows):
+def test_key_pages_run_a_fixed_number_of_queries(
+    personas, client_for, django_assert_max_num_queries, rows
+):
     for _ in range(rows):
         MembershipFactory(cpts=personas.cpts, role=Role.MEMBER)
         log_action(None, personas.cpts, "core.cpts.updated", personas.cpts)

@@ -41,7 +41,7 @@ def confirm_totp_device(request, device: TOTPDevice, token: str) -> list[str]:
         TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        log_action(request.user, None, "core.user.two_factor_enabled", request.user)
+        log_action(request.user, request.cpts, "core.user.two_factor_enabled", request.user)
         codes = _replace_recovery_codes(request.user)
     otp_login(request, device)
     return codes
@@ -58,13 +58,13 @@ def verify_second_factor(request, token: str) -> None:
         if isinstance(device, StaticDevice)
         else "core.user.two_factor_verified"
     )
-    log_action(request.user, None, code, request.user)
+    log_action(request.user, request.cpts, code, request.user)
 
 
-def regenerate_recovery_codes(user) -> list[str]:
+def regenerate_recovery_codes(request) -> list[str]:
     with transaction.atomic():
-        codes = _replace_recovery_codes(user)
-        log_action(user, None, "core.user.recovery_codes_generated", user)
+        codes = _replace_recovery_codes(request.user)
+        log_action(request.user, request.cpts, "core.user.recovery_codes_generated", request.user)
     return codes
 
 

@@ -28,6 +28,12 @@ from tocsin.core.middleware import SESSION_CPTS_KEY
 from tocsin.core.models import AuditEntry, Membership, User
 
 
+def home_cpts(user):
+    """The CPTS a user lands in after signing in, where their account events are journaled."""
+    membership = user.memberships.select_related("cpts").order_by("cpts__name").first()
+    return membership.cpts if membership else None
+
+
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     form_class = LoginForm
@@ -35,7 +41,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        log_action(self.request.user, None, "core.user.logged_in", self.request.user)
+        user = self.request.user
+        log_action(user, home_cpts(user), "core.user.logged_in", user)
         return response
 
 
@@ -45,7 +52,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        log_action(form.user, None, "core.user.password_reset", form.user)
+        log_action(form.user, home_cpts(form.user), "core.user.password_reset", form.user)
         return response
 
 
@@ -55,7 +62,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        log_action(self.request.user, None, "core.user.password_changed", self.request.user)
+        user = self.request.user
+        log_action(user, self.request.cpts, "core.user.password_changed", user)
         messages.success(self.request, "Votre mot de passe a été changé.")
         return response
 
@@ -83,7 +91,7 @@ password_change = account_view(PasswordChangeView.as_view())
 @account_view(before_two_factor=True)
 @require_POST
 def logout_view(request):
-    log_action(request.user, None, "core.user.logged_out", request.user)
+    log_action(request.user, request.cpts, "core.user.logged_out", request.user)
     logout(request)
     messages.info(request, "Vous êtes déconnecté.")
     return redirect("core:login")
@@ -130,7 +138,7 @@ def two_factor_verify(request):
 @account_view
 @require_POST
 def recovery_codes(request):
-    codes = twofactor.regenerate_recovery_codes(request.user)
+    codes = twofactor.regenerate_recovery_codes(request)
     return render(request, "core/recovery_codes.html", {"codes": codes, "first": False})
 
 
