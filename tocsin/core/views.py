@@ -185,7 +185,15 @@ def member_list(request):
     if query:
         memberships = memberships.filter(user__full_name__icontains=query)
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "roles": Role.choices, "role": role, "q": query}
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    context = {
+        "page": page,
+        "roles": Role.choices,
+        "role": role,
+        "q": query,
+        "query": filters.urlencode(),
+    }
     return render(request, "core/member_list.html", context)
 
 
