@@ -148,7 +148,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:login"
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+# Reset and invitation links share this lifetime: long enough for a GP to open an invitation
+# the next morning, short enough not to linger.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 OTP_TOTP_ISSUER = "Tocsin"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -31,6 +31,7 @@ def test_demo_coordinator_passes_two_factor_and_reaches_the_dashboard(page):
 
     page.wait_for_url(re.compile(r"/compte/double-authentification/$"))
     assert page.locator(".qr svg").is_visible()
+    screenshot(page, "two-factor-setup")
     secret = page.get_by_test_id("totp-secret").inner_text()
     page.get_by_role("textbox", name="Code de vérification").fill(code_from_secret(secret))
     page.get_by_role("button", name="Activer").click()
@@ -47,7 +48,8 @@ def test_demo_coordinator_passes_two_factor_and_reaches_the_dashboard(page):
     screenshot(page, "dashboard-coordinator")
 
     page.get_by_role("link", name="Journal d'audit", exact=True).click()
-    assert page.get_by_text("a activé la double authentification").first.is_visible()
+    entry = page.get_by_role("cell", name="Maëlys Kerhervé a activé la double authentification")
+    assert entry.is_visible()
 
 
 def test_member_on_a_phone_signs_in_and_finds_the_mairies(page):

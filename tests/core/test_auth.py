@@ -163,7 +163,20 @@ def test_password_reset_mail_goes_through_a_real_smtp_server(
     assert "/mot-de-passe/nouveau/" in body
 
 
-def test_password_reset_does_not_reveal_unknown_addresses(client, db, mailoutbox):
-    response = client.post(reverse("core:password_reset"), {"email": "inconnu@exemple.test"})
+def test_password_reset_does_not_reveal_unknown_addresses(
+    client, db, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("core:password_reset"), {"email": "inconnu@exemple.test"})
     assert response["Location"] == reverse("core:password_reset_done")
     assert mailoutbox == []
+
+
+def test_invited_member_whose_link_expired_can_ask_for_a_new_one(
+    client, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    personas.member.set_unusable_password()
+    personas.member.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:password_reset"), {"email": personas.member.email.upper()})
+    assert [m.to for m in mailoutbox] == [[personas.member.email]]

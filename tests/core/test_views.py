@@ -103,11 +103,14 @@ def test_audit_page_filters_by_action_author_and_dates(personas, client_for):
     client = client_for(personas.coordinator)
     url = reverse("core:audit_list")
     html = client.get(url, {"code": "core.cpts.updated"}).content.decode()
+    removed = f"a retiré {personas.member} de la CPTS"
     assert "a modifié la fiche de la CPTS « CPTS Côte de Test »" in html
     assert "CPTS Voisine" not in html
-    assert "a retiré" not in html
+    assert removed not in html
     html = client.get(url, {"actor": personas.coordinator.full_name}).content.decode()
-    assert "a retiré" in html and "a modifié" not in html
+    assert removed in html and "a modifié la fiche de la CPTS « CPTS" not in html
+    options = client.get(url).content.decode()
+    assert '<option value="core.membership.removed">a retiré … de la CPTS</option>' in options
     html = client.get(url, {"date_from": "2030-01-02", "date_to": "2030-01-01"}).content.decode()
     assert "La date de fin précède la date de début." in html
 

@@ -1,11 +1,14 @@
 """Forms of the core app; every label and error message in French."""
 
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 
 from tocsin.core.audit import audit_codes
 from tocsin.core.enums import AuthorityBody, Profession, Role
+from tocsin.core.models import User
 from tocsin.core.tasks import send_email
 
 
@@ -35,6 +38,11 @@ class TokenForm(forms.Form):
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Password reset whose e-mail leaves through the task worker once the request commits."""
+
+    def get_users(self, email):
+        # Django skips accounts without a usable password; here those are invited members
+        # whose invitation expired, and "mot de passe oublié" is how they get a new link.
+        return User.objects.filter(email__iexact=email, is_active=True)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):  # fmt: skip
@@ -70,6 +78,12 @@ class MemberRoleForm(forms.Form):
     )
 
 
+def action_label(sentence: str) -> str:
+    """« {actor} a retiré {target} de la CPTS » → « a retiré … de la CPTS »."""
+    text = sentence.removeprefix("{actor} ")
+    return re.sub(r"\{[a-z_]+\}", "…", text)
+
+
 class AuditFilterForm(forms.Form):
     code = forms.ChoiceField(label="Action", required=False)
     actor = forms.CharField(label="Auteur", required=False, max_length=100)
@@ -82,8 +96,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = sorted(audit_codes())
-        self.fields["code"].choices = [("", "Toutes")] + [(c, c) for c in codes]
+        labels = sorted((action_label(s), code) for code, s in audit_codes().items())
+        self.fields["code"].choices = [("", "Toutes")] + [(c, label) for label, c in labels]
 
     def clean(self):
         cleaned = super().clean()
