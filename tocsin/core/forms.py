@@ -53,21 +53,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
         transaction.on_commit(lambda: send_email.enqueue([to_email], subject, body))
 
 
-class MemberForm(forms.Form):
-    email = forms.EmailField(label="Adresse e-mail")
-    full_name = forms.CharField(label="Prénom et nom", max_length=200)
-    profession = forms.ChoiceField(
-        label="Profession", choices=[("", "—")] + Profession.choices, required=False
-    )
-    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
-    is_deputy = forms.BooleanField(label="Suppléant du référent SSE", required=False)
-    authority_body = forms.ChoiceField(
-        label="Organisme (pour une autorité de tutelle)",
-        choices=[("", "—")] + AuthorityBody.choices,
-        required=False,
-    )
-
-
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)
     is_deputy = forms.BooleanField(label="Suppléant du référent SSE", required=False)
@@ -76,6 +61,15 @@ class MemberRoleForm(forms.Form):
         choices=[("", "—")] + AuthorityBody.choices,
         required=False,
     )
+
+
+class MemberForm(MemberRoleForm):
+    email = forms.EmailField(label="Adresse e-mail")
+    full_name = forms.CharField(label="Prénom et nom", max_length=200)
+    profession = forms.ChoiceField(
+        label="Profession", choices=[("", "—")] + Profession.choices, required=False
+    )
+    field_order = ["email", "full_name", "profession"]
 
 
 def action_label(sentence: str) -> str:
