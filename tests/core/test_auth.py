@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, confirmed_totp
 from tocsin.core.models import AuditEntry
 
 LOGIN = reverse("core:login")
@@ -180,3 +180,9 @@ def test_invited_member_whose_link_expired_can_ask_for_a_new_one(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("core:password_reset"), {"email": personas.member.email.upper()})
     assert [m.to for m in mailoutbox] == [[personas.member.email]]
+
+
+def test_a_member_who_turned_on_two_factor_is_asked_for_it(client, personas):
+    confirmed_totp(personas.member)
+    sign_in(client, personas.member)
+    assert client.get(DASHBOARD)["Location"] == reverse("core:two_factor_verify")

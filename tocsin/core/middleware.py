@@ -1,7 +1,7 @@
 """Request middleware: which CPTS the user is working in, and the 2FA requirement."""
 
 from django.shortcuts import redirect
-from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tocsin.core.models import TWO_FACTOR_ROLES
 
@@ -47,7 +47,11 @@ class two_factor_required_middleware:  # noqa: N801 — a middleware, named like
         user = request.user
         if access is None or access.before_two_factor or not user.is_authenticated:
             return None
-        if user.is_verified() or not requires_two_factor(request.memberships):
+        if user.is_verified():
             return None
-        target = "core:two_factor_verify" if user_has_device(user) else "core:two_factor_setup"
-        return redirect(target)
+        has_totp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        if has_totp:  # whoever turned 2FA on, by duty or by choice, is asked for it
+            return redirect("core:two_factor_verify")
+        if requires_two_factor(request.memberships):
+            return redirect("core:two_factor_setup")
+        return None
