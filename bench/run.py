@@ -78,6 +78,7 @@ def measure(label, client, baseline):
 
 def main():
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages as in production
     load_demo()
     cpts = Cpts.objects.get(slug=DEMO_SLUG)
     coordinator = User.objects.get(email=f"coordination@{DEMO_DOMAIN}")
