@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tocsin.core",
     "tocsin.territory",
+    "tocsin.directory",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tocsin <tocsin@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+PHONENUMBER_DEFAULT_REGION = "FR"
+PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("tocsin.core.urls")),
     path("territoire/", include("tocsin.territory.urls")),
+    path("annuaire/", include("tocsin.directory.urls")),
 ]

@@ -12,8 +12,11 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from tests.factories import (
+    ContactFactory,
     CptsFactory,
+    GroupFactory,
     MembershipFactory,
+    OrganisationFactory,
     TerritoryCommuneFactory,
     confirmed_totp,
 )
@@ -63,8 +66,12 @@ class Personas:
 def personas(db) -> Personas:
     cpts = CptsFactory(name="CPTS Côte de Test", slug="cote-de-test")
     other = CptsFactory(name="CPTS Voisine", slug="voisine")
-    TerritoryCommuneFactory(cpts=cpts)
-    TerritoryCommuneFactory(cpts=other)
+    for tenant in (cpts, other):
+        TerritoryCommuneFactory(cpts=tenant)
+        organisation = OrganisationFactory(cpts=tenant)
+        contact = ContactFactory(cpts=tenant)
+        contact.organisations.add(organisation)
+        GroupFactory(cpts=tenant).members.add(contact)
 
     def person(role, cpts=cpts, **extra):
         return MembershipFactory(cpts=cpts, role=role, **extra).user

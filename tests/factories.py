@@ -5,6 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tocsin.core.enums import Role
 from tocsin.core.models import Cpts, Membership, User
+from tocsin.directory.models import Contact, Group, Organisation
 from tocsin.territory.models import Commune, TerritoryCommune
 
 TEST_PASSWORD = "mot-de-passe-de-test-42"
@@ -67,3 +68,34 @@ class TerritoryCommuneFactory(factory.django.DjangoModelFactory):
 
 def confirmed_totp(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    cpts = factory.SubFactory(CptsFactory)
+    kind = "ch"
+    name = factory.Sequence(lambda n: f"Centre hospitalier {n}")
+    switchboard_phone = "+33240000000"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    cpts = factory.SubFactory(CptsFactory)
+    last_name = factory.Sequence(lambda n: f"Nom{n}")
+    first_name = "Camille"
+    profession_code = "60"
+    profession_label = "Infirmier"
+    mobile_phone = "+33612345678"
+    email = factory.Sequence(lambda n: f"contact{n}@exemple.test")
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    cpts = factory.SubFactory(CptsFactory)
+    name = factory.Sequence(lambda n: f"Groupe {n}")

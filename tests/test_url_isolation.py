@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import login
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
+from tocsin.directory.models import Contact, Group, Organisation
 from tocsin.territory.models import TerritoryCommune
 
 # How to fill each parameterised route with objects belonging to `cpts`.
@@ -23,6 +24,28 @@ URL_SAMPLES = {
     "territory:commune_remove": lambda cpts: {
         "pk": TerritoryCommune.objects.filter(cpts=cpts).first().pk
     },
+}
+for _kind, _model in (("contact", Contact), ("organisation", Organisation), ("group", Group)):
+    for _action in ("detail", "edit", "delete"):
+        URL_SAMPLES[f"directory:{_kind}_{_action}"] = lambda cpts, m=_model: {
+            "pk": m.objects.filter(cpts=cpts).first().pk
+        }
+
+
+def tenant_rows(cpts) -> dict:
+    """What a cross-tenant write could change in `cpts`."""
+    models = (Membership, TerritoryCommune, Contact, Organisation, Group)
+    return {m.__name__: list(m.objects.filter(cpts=cpts).order_by("pk").values()) for m in models}
+
+
+# A POST that would change something on any route if it were let through.
+WRITE_ATTEMPT = {
+    "remove": "1",
+    "role": "coordinator",
+    "codes": "44131",
+    "name": "Intrusion",
+    "last_name": "Intrusion",
+    "kind": "ch",
 }
 # Routes whose parameters do not point at CPTS-owned objects.
 NOT_TENANT_SCOPED = {"core:password_reset_confirm"}
@@ -117,26 +140,20 @@ def test_objects_of_another_cpts_are_never_read_or_written(personas, name, perso
     """Every persona of the first CPTS, aiming at the other CPTS's objects."""
     client = client_as(personas, persona)
     url = url_for(name, personas.other_cpts)
-    before = AuditEntry.objects.count()
+    before, rows = AuditEntry.objects.count(), tenant_rows(personas.other_cpts)
     assert client.get(url).status_code in (403, 404, 405)
-    assert client.post(url, {"remove": "1", "role": "coordinator"}).status_code in (403, 404)
+    assert client.post(url, WRITE_ATTEMPT).status_code in (403, 404)
     assert AuditEntry.objects.count() == before
-    assert Membership.objects.filter(cpts=personas.other_cpts).count() == 2
-    assert TerritoryCommune.objects.filter(cpts=personas.other_cpts).count() == 1
+    assert tenant_rows(personas.other_cpts) == rows
 
 
 @pytest.mark.parametrize(("name", "persona"), list(denied_writes()))
 def test_writes_without_the_role_change_nothing(personas, name, persona):
     client = client_as(personas, persona)
-    before = AuditEntry.objects.count()
-    memberships = Membership.objects.count()
-    communes = TerritoryCommune.objects.count()
-    response = client.post(
-        url_for(name, personas.cpts), {"remove": "1", "role": "coordinator", "codes": "44131"}
-    )
+    before, rows = AuditEntry.objects.count(), tenant_rows(personas.cpts)
+    response = client.post(url_for(name, personas.cpts), WRITE_ATTEMPT)
     assert response.status_code in (302, 403, 404)
     if response.status_code == 302:
         assert "/connexion/" in response["Location"]
     assert AuditEntry.objects.count() == before
-    assert Membership.objects.count() == memberships
-    assert TerritoryCommune.objects.count() == communes
+    assert tenant_rows(personas.cpts) == rows

@@ -151,3 +151,12 @@ def test_server_error_page_hides_the_exception(personas, settings, monkeypatch):
     html = response.content.decode()
     assert "Erreur du serveur" in html
     assert "détail interne" not in html and "Traceback" not in html
+
+
+def test_navigation_offers_only_reachable_pages(personas, client_for):
+    member_html = page(client_for(personas.member), "core:dashboard")
+    assert reverse("core:member_list") not in member_html
+    assert reverse("directory:contact_list") not in member_html
+    cell_html = page(client_for(personas.cell_member), "core:dashboard")
+    assert reverse("core:member_list") in cell_html
+    assert reverse("core:audit_list") not in cell_html

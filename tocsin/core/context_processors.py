@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from tocsin.core.access import CRISIS_ROLES
 from tocsin.core.enums import Role
 
 
@@ -12,5 +13,6 @@ def tocsin(request):
         "current_membership": membership,
         "user_memberships": getattr(request, "memberships", []),
         "is_coordinator": bool(membership and membership.role == Role.COORDINATOR),
+        "is_crisis_role": bool(membership and membership.role in CRISIS_ROLES),
         "site_url": settings.SITE_URL,
     }

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Sum
 
-from tocsin.territory.models import TerritoryCommune
+from tocsin.territory.models import Commune, TerritoryCommune
 
 
 def territory_summary(cpts) -> dict:
@@ -10,3 +10,9 @@ def territory_summary(cpts) -> dict:
         communes=Count("id"), population=Sum("commune__population")
     )
     return {"communes": totals["communes"], "population": totals["population"] or 0}
+
+
+def territory_communes(cpts):
+    """The Commune rows of the CPTS territory, by name."""
+    ids = TerritoryCommune.objects.for_cpts(cpts).values("commune_id")
+    return Commune.objects.filter(pk__in=ids).order_by("name")

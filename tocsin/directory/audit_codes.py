@@ -1,0 +1,13 @@
+"""Audit codes of the directory."""
+
+AUDIT_CODES = {
+    "directory.organisation.created": "{actor} a ajouté l'organisation {target} à l'annuaire",
+    "directory.organisation.updated": "{actor} a modifié l'organisation {target}",
+    "directory.organisation.deleted": "{actor} a supprimé l'organisation {target}",
+    "directory.contact.created": "{actor} a ajouté {target} à l'annuaire",
+    "directory.contact.updated": "{actor} a modifié la fiche de {target}",
+    "directory.contact.deleted": "{actor} a supprimé la fiche de {target}",
+    "directory.group.created": "{actor} a créé le groupe {target}",
+    "directory.group.updated": "{actor} a modifié le groupe {target}",
+    "directory.group.deleted": "{actor} a supprimé le groupe {target}",
+}

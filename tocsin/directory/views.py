@@ -1,0 +1,193 @@
+"""Directory pages: contacts, organisations and groups, for the crisis team."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts, has_role
+from tocsin.core.enums import Role
+from tocsin.directory import services
+from tocsin.directory.enums import OrganisationKind
+from tocsin.directory.forms import ContactForm, GroupForm, OrganisationForm
+from tocsin.directory.models import Contact, Group, Organisation
+from tocsin.directory.search import search
+from tocsin.directory.selectors import group_members, profession_choices
+from tocsin.territory.selectors import territory_communes
+
+EDITOR_ROLES = (Role.COORDINATOR, Role.REFERENT)
+PAGE_SIZE = 50
+
+
+class ContactFilters(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=200)
+    profession = forms.ChoiceField(label="Profession", required=False)
+    commune = forms.ChoiceField(label="Commune", required=False)
+    volunteer = forms.BooleanField(label="Volontaires seulement", required=False)
+    stale = forms.BooleanField(label="À vérifier (plus de 12 mois)", required=False)
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profession"].choices = [("", "Toutes")] + profession_choices(cpts)
+        communes = territory_communes(cpts).values_list("insee_code", "name")
+        self.fields["commune"].choices = [("", "Toutes")] + list(communes)
+
+
+class OrganisationFilters(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Tous")] + OrganisationKind.choices
+    )
+    commune = forms.ChoiceField(label="Commune", required=False)
+    stale = forms.BooleanField(label="À vérifier (plus de 12 mois)", required=False)
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = territory_communes(cpts).values_list("insee_code", "name")
+        self.fields["commune"].choices = [("", "Toutes")] + list(communes)
+
+
+@cpts_view(*CRISIS_ROLES)
+def contact_list(request):
+    filters = ContactFilters(request.GET or None, cpts=request.cpts)
+    contacts = Contact.objects.for_cpts(request.cpts)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    if data.get("profession"):
+        contacts = contacts.filter(profession_code=data["profession"])
+    if data.get("commune"):
+        contacts = contacts.filter(commune__insee_code=data["commune"])
+    if data.get("volunteer"):
+        contacts = contacts.filter(is_volunteer=True)
+    if data.get("stale"):
+        contacts = contacts.stale()
+    result = search(contacts, data.get("q", ""))
+    rows = result.queryset.select_related("commune").prefetch_related("organisations")
+    return _list_page(request, "directory/contact_list.html", rows, filters, result)
+
+
+@cpts_view(*CRISIS_ROLES)
+def organisation_list(request):
+    filters = OrganisationFilters(request.GET or None, cpts=request.cpts)
+    organisations = Organisation.objects.for_cpts(request.cpts)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    if data.get("kind"):
+        organisations = organisations.filter(kind=data["kind"])
+    if data.get("commune"):
+        organisations = organisations.filter(commune__insee_code=data["commune"])
+    if data.get("stale"):
+        organisations = organisations.stale()
+    result = search(organisations, data.get("q", ""))
+    rows = result.queryset.select_related("commune")
+    return _list_page(request, "directory/organisation_list.html", rows, filters, result)
+
+
+def _list_page(request, template, rows, filters, result):
+    page = Paginator(rows.order_by(*rows.model._meta.ordering, "pk"), PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page.get_page(request.GET.get("page")),
+        "filters": filters,
+        "corrected": result.corrected,
+        "query": query.urlencode(),
+        "can_edit": has_role(request, *EDITOR_ROLES),
+    }
+    return render(request, template, context)
+
+
+@cpts_view(*CRISIS_ROLES)
+def contact_detail(request, pk):
+    contact = get_for_cpts(request, Contact.objects.select_related("commune"), pk=pk)
+    context = {
+        "contact": contact,
+        "organisations": contact.organisations.all(),
+        "groups": contact.groups.all(),
+        "can_edit": has_role(request, *EDITOR_ROLES),
+    }
+    return render(request, "directory/contact_detail.html", context)
+
+
+@cpts_view(*CRISIS_ROLES)
+def organisation_detail(request, pk):
+    organisation = get_for_cpts(request, Organisation.objects.select_related("commune"), pk=pk)
+    context = {
+        "organisation": organisation,
+        "contacts": organisation.contacts.order_by("last_name", "first_name"),
+        "can_edit": has_role(request, *EDITOR_ROLES),
+    }
+    return render(request, "directory/organisation_detail.html", context)
+
+
+@cpts_view(*CRISIS_ROLES)
+def group_list(request):
+    groups = Group.objects.for_cpts(request.cpts)
+    context = {"groups": groups, "can_edit": has_role(request, *EDITOR_ROLES)}
+    return render(request, "directory/group_list.html", context)
+
+
+@cpts_view(*CRISIS_ROLES)
+def group_detail(request, pk):
+    group = get_for_cpts(request, Group, pk=pk)
+    members = group_members(group).select_related("commune").order_by("last_name", "first_name")
+    context = {
+        "group": group,
+        "members": members,
+        "can_edit": has_role(request, *EDITOR_ROLES),
+    }
+    return render(request, "directory/group_detail.html", context)
+
+
+@cpts_view(*EDITOR_ROLES)
+def contact_edit(request, pk=None):
+    contact = get_for_cpts(request, Contact, pk=pk) if pk else None
+    return _edit(request, ContactForm, contact, services.save_contact, "contact")
+
+
+@cpts_view(*EDITOR_ROLES)
+def organisation_edit(request, pk=None):
+    organisation = get_for_cpts(request, Organisation, pk=pk) if pk else None
+    return _edit(
+        request, OrganisationForm, organisation, services.save_organisation, "organisation"
+    )
+
+
+@cpts_view(*EDITOR_ROLES)
+def group_edit(request, pk=None):
+    group = get_for_cpts(request, Group, pk=pk) if pk else None
+    return _edit(request, GroupForm, group, services.save_group, "group")
+
+
+TITLES = {
+    "contact": ("Nouveau contact", "Modifier le contact"),
+    "organisation": ("Nouvelle organisation", "Modifier l'organisation"),
+    "group": ("Nouveau groupe", "Modifier le groupe"),
+}
+
+
+def _edit(request, form_class, instance, save, kind):
+    form = form_class(request.POST or None, instance=instance, cpts=request.cpts)
+    if form.is_valid():
+        saved = save(request.user, form)
+        messages.success(request, f"« {saved} » est enregistré.")
+        return redirect(f"directory:{kind}_detail", pk=saved.pk)
+    title = TITLES[kind][instance is not None]
+    context = {"form": form, "title": title, "cancel_url": _cancel_url(kind, instance)}
+    return render(request, "directory/form.html", context)
+
+
+def _cancel_url(kind, instance):
+    if instance is not None:
+        return reverse(f"directory:{kind}_detail", kwargs={"pk": instance.pk})
+    return reverse(f"directory:{kind}_list")
+
+
+@cpts_view(*EDITOR_ROLES)
+@require_POST
+def entry_delete(request, kind, pk):
+    model = {"contact": Contact, "organisation": Organisation, "group": Group}[kind]
+    entry = get_for_cpts(request, model, pk=pk)
+    services.delete_entry(request.user, entry, kind)
+    messages.success(request, f"« {entry} » a été supprimé de l'annuaire.")
+    return redirect(f"directory:{kind}_list")
