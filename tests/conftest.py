@@ -22,6 +22,8 @@ from tests.factories import (
 )
 from tocsin.core.enums import AuthorityBody, Role
 from tocsin.core.models import TWO_FACTOR_ROLES
+from tocsin.directory.enums import ImportKind, ImportStatus
+from tocsin.directory.models import ImportRun
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +74,7 @@ def personas(db) -> Personas:
         contact = ContactFactory(cpts=tenant)
         contact.organisations.add(organisation)
         GroupFactory(cpts=tenant).members.add(contact)
+        ImportRun.objects.create(cpts=tenant, kind=ImportKind.MAIRIES, status=ImportStatus.PREVIEW)
 
     def person(role, cpts=cpts, **extra):
         return MembershipFactory(cpts=cpts, role=role, **extra).user

