@@ -39,6 +39,7 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) bench/run.py
+	$(PY) bench/directory_import.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -18,7 +18,6 @@ from tocsin.core.audit import log_action
 from tocsin.directory.enums import ImportKind, ImportStatus, OrganisationKind, Source
 from tocsin.directory.importers.base import FatalImportError
 from tocsin.directory.models import Contact, ImportRun, Organisation
-from tocsin.directory.services import refresh_search_text
 from tocsin.territory.selectors import territory_communes
 
 logger = logging.getLogger(__name__)
@@ -38,8 +37,10 @@ PROGRESS_STEP = 2  # per cent between two progress writes
 class Plan:
     """What applying the file would do: rows to save, and the counts to report."""
 
+    model: type
     to_create: list = field(default_factory=list)
     to_update: list = field(default_factory=list)
+    changed_fields: set = field(default_factory=set)
     unchanged: int = 0
 
     @property
@@ -155,7 +156,7 @@ def _plan_finess(run):
         reader.close()
     numbers = [e.finess_et for e in result.establishments]
     existing = _by(Organisation.objects.for_cpts(run.cpts), "finess_et", numbers)
-    plan = Plan()
+    plan = Plan(Organisation)
     for establishment in result.establishments:
         values = _organisation_values(establishment, communes)
         _add_to_plan(plan, existing.get(establishment.finess_et), values, Organisation, run)
@@ -190,8 +191,9 @@ def _plan_rpps(run):
             _merge_activity(people, activity, communes)
     finally:
         reader.close()
-    existing = _by(Contact.objects.for_cpts(run.cpts), "rpps_id", list(people))
-    plan = Plan()
+    contacts = Contact.objects.for_cpts(run.cpts).prefetch_related("organisations")
+    existing = _by(contacts, "rpps_id", list(people))
+    plan = Plan(Contact)
     for rpps_id, values in people.items():
         _add_to_plan(plan, existing.get(rpps_id), values, Contact, run)
     return plan, rejected
@@ -217,11 +219,9 @@ def _merge_activity(people, activity, communes):
 
 
 def _plan_mairies(run):
-    existing = {
-        o.commune_id: o
-        for o in Organisation.objects.for_cpts(run.cpts).filter(kind=OrganisationKind.MAIRIE)
-    }
-    plan = Plan()
+    mairies = Organisation.objects.for_cpts(run.cpts).filter(kind=OrganisationKind.MAIRIE)
+    existing = {o.commune_id: o for o in mairies.select_related("commune")}
+    plan = Plan(Organisation)
     for commune in territory_communes(run.cpts):
         values = {
             "kind": OrganisationKind.MAIRIE,
@@ -241,7 +241,7 @@ def _plan_mairies(run):
 
 def _by(queryset, field_name, values) -> dict:
     """Rows keyed by a field that is unique per CPTS (in_bulk wants a globally unique one)."""
-    rows = queryset.filter(**{f"{field_name}__in": values})
+    rows = queryset.filter(**{f"{field_name}__in": values}).select_related("commune")
     return {getattr(row, field_name): row for row in rows}
 
 
@@ -255,6 +255,7 @@ def _add_to_plan(plan, current, values, model, run):
         return
     for name, value in changed.items():
         setattr(current, name, value)
+    plan.changed_fields.update(changed)
     plan.to_update.append(current)
 
 
@@ -276,10 +277,14 @@ def _plain(value):
 
 
 def _save(run, plan):
+    """Bulk writes: a CPTS subset of the national RPPS is a few thousand people."""
+    now = timezone.now()
     for row in [*plan.to_create, *plan.to_update]:
-        row.save()  # save() keeps the search text in step; a few hundred rows at most
-        if isinstance(row, Contact):
-            refresh_search_text(row)
+        row.search_text = row.build_search_text()
+        row.updated_at = now
+    plan.model.objects.bulk_create(plan.to_create, batch_size=500)
+    fields = sorted(plan.changed_fields | {"search_text", "updated_at"})
+    plan.model.objects.bulk_update(plan.to_update, fields, batch_size=500)
 
 
 def _phone(raw: str) -> str:
