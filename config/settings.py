@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "tocsin.core",
     "tocsin.territory",
     "tocsin.directory",
+    "tocsin.maps",
+    # Only for the Leaflet files it ships (static/leaflet/): no widget or model of it is used.
+    "leaflet",
 ]
 
 MIDDLEWARE = [
@@ -182,12 +185,26 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("TOCSIN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Map background tiles: any XYZ server; empty means no background (our own layers only).
+MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "© contributeurs OpenStreetMap")
+
+
+def _tiles_origin(url: str) -> list[str]:
+    """The origin the CSP must allow images from, e.g. https://*.tile.example.org."""
+    if not url:
+        return []
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return [f"{scheme}://{host}"]
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_tiles_origin(MAP_TILES_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

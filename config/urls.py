@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("tocsin.core.urls")),
     path("territoire/", include("tocsin.territory.urls")),
     path("annuaire/", include("tocsin.directory.urls")),
+    path("carte/", include("tocsin.maps.urls")),
 ]

@@ -11,6 +11,7 @@ from django.db import transaction
 from tocsin.core.audit import log_action
 from tocsin.core.enums import AuthorityBody, Profession, Role
 from tocsin.core.models import Cpts, Membership, User
+from tocsin.directory.demo import load_directory_demo
 from tocsin.territory.services import add_communes
 
 DEMO_DOMAIN = "cpts-demo.test"
@@ -168,6 +169,8 @@ def load_demo() -> dict:
                       Role.COORDINATOR, "", False, "")  # fmt: skip
         _ensure_membership(neighbour, staff[-2], Role.AUTHORITY, authority_body=AuthorityBody.ARS)
         created = _ensure_members(cpts, password)
+        members = User.objects.filter(memberships__cpts=cpts, memberships__role=Role.MEMBER)
+        load_directory_demo(cpts, members.order_by("pk"))
         if created:
             log_action(None, cpts, "core.demo.loaded", cpts, {"members": created})
     return {"cpts": cpts, "logins": [(u.email, m) for u, m in _logins(cpts)]}

@@ -16,3 +16,7 @@ AUDIT_CODES["directory.import.applied"] = (
     "{unchanged} inchangé(s), {rejected} rejeté(s)"
 )
 AUDIT_CODES["directory.import.started"] = "{actor} a déposé un import : {target}"
+AUDIT_CODES["directory.mairies.imported"] = (
+    "{actor} a mis à jour les mairies du territoire : {created} créée(s), {updated} mise(s) à jour"
+)
+AUDIT_CODES["directory.export.downloaded"] = "{actor} a exporté l'annuaire ({format}, {rows} lignes)"

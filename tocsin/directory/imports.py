@@ -326,3 +326,14 @@ def confirm_import(actor, run: ImportRun) -> None:
         raise FatalImportError("Cet import n'attend pas de confirmation.")
     run.status = ImportStatus.CONFIRMED
     transaction.on_commit(lambda: apply_import_task.enqueue(run.pk, getattr(actor, "pk", None)))
+
+
+def import_mairies(actor, cpts) -> dict:
+    """The mairies of the territory, straight from the commune data (no file, no preview)."""
+    run = ImportRun(cpts=cpts, kind=ImportKind.MAIRIES)
+    plan, _ = _plan_mairies(run)
+    with transaction.atomic():
+        _save(run, plan)
+        if plan.to_create or plan.to_update:
+            log_action(actor, cpts, "directory.mairies.imported", cpts, plan.counts)
+    return plan.counts

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from tocsin.maps import views
+
+app_name = "maps"
+urlpatterns = [
+    path("", views.map_page, name="map"),
+    path("couches/communes.geojson", views.communes_layer, name="communes"),
+    path("couches/organisations.geojson", views.organisations_layer, name="organisations"),
+]
