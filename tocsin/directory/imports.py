@@ -52,11 +52,11 @@ class Plan:
         }
 
 
-def analyse_import(run: ImportRun) -> None:
+def analyse_import(run: ImportRun, on_progress=None) -> None:
     """Parse the file and store the preview counts and rejected lines on the run."""
     _set_status(run, ImportStatus.ANALYSING)
     try:
-        plan, rejected = _plan(run)
+        plan, rejected = _plan(run, on_progress)
     except FatalImportError as error:
         return _fail(run, error.message)
     except Exception:
@@ -70,13 +70,14 @@ def analyse_import(run: ImportRun) -> None:
     return None
 
 
-def apply_import(run: ImportRun, actor) -> None:
+def apply_import(run: ImportRun, actor, on_progress=None) -> None:
     """Save what the analysis planned, in one transaction, and write the audit entry."""
     if run.status != ImportStatus.CONFIRMED:
         raise FatalImportError("Cet import a déjà été appliqué ou n'a pas été confirmé.")
     _set_status(run, ImportStatus.APPLYING)
     try:
-        plan, rejected = _plan(run)  # again: the directory may have changed since the preview
+        # Planned again: the directory may have changed since the preview.
+        plan, rejected = _plan(run, on_progress)
         with transaction.atomic():
             _save(run, plan)
             run.counts = {**plan.counts, "rejected": len(rejected)}
@@ -91,13 +92,15 @@ def apply_import(run: ImportRun, actor) -> None:
         _fail(run, "Erreur inattendue pendant l'import ; l'annuaire n'a pas été modifié.")
 
 
-def _plan(run):
-    planner = {
-        ImportKind.FINESS: _plan_finess,
-        ImportKind.RPPS: _plan_rpps,
-        ImportKind.MAIRIES: _plan_mairies,
-    }[run.kind]
-    return planner(run)
+def _plan(run, on_progress=None):
+    if run.kind == ImportKind.MAIRIES:
+        return _plan_mairies(run)
+    planner = {ImportKind.FINESS: _plan_finess, ImportKind.RPPS: _plan_rpps}[run.kind]
+    reader = ProgressReader(run, on_progress)
+    try:
+        return planner(run, reader)
+    finally:
+        reader.close()
 
 
 def _set_status(run, status):
@@ -116,8 +119,9 @@ def _fail(run, message):
 class ProgressReader:
     """Wraps the uploaded file and writes the run's progress as its lines are read."""
 
-    def __init__(self, run):
+    def __init__(self, run, on_progress=None):
         self.run = run
+        self.on_progress = on_progress
         self.handle = run.file.open("rb")
         self.size = max(run.file.size, 1)
         self.lines = 0
@@ -136,6 +140,8 @@ class ProgressReader:
         if percent >= self.next_report:
             self.next_report = percent + PROGRESS_STEP
             ImportRun.objects.filter(pk=self.run.pk).update(progress=percent)
+            if self.on_progress:
+                self.on_progress(percent)
 
     def close(self):
         self.handle.close()
@@ -145,15 +151,11 @@ def _territory(run) -> dict:
     return {c.insee_code: c for c in territory_communes(run.cpts)}
 
 
-def _plan_finess(run):
+def _plan_finess(run, reader):
     from tocsin.directory.importers.finess import parse_finess
 
     communes = _territory(run)
-    reader = ProgressReader(run)
-    try:
-        result = parse_finess(reader, insee_codes=set(communes), categories=set(FINESS_KINDS))
-    finally:
-        reader.close()
+    result = parse_finess(reader, insee_codes=set(communes), categories=set(FINESS_KINDS))
     numbers = [e.finess_et for e in result.establishments]
     existing = _by(Organisation.objects.for_cpts(run.cpts), "finess_et", numbers)
     plan = Plan(Organisation)
@@ -179,18 +181,14 @@ def _organisation_values(establishment, communes) -> dict:
     }
 
 
-def _plan_rpps(run):
+def _plan_rpps(run, reader):
     from tocsin.directory.importers.rpps import iter_rpps
 
     communes = _territory(run)
     rejected = []
     people: dict[str, dict] = {}
-    reader = ProgressReader(run)
-    try:
-        for activity in iter_rpps(reader, set(communes), rejected):
-            _merge_activity(people, activity, communes)
-    finally:
-        reader.close()
+    for activity in iter_rpps(reader, set(communes), rejected):
+        _merge_activity(people, activity, communes)
     contacts = Contact.objects.for_cpts(run.cpts).prefetch_related("organisations")
     existing = _by(contacts, "rpps_id", list(people))
     plan = Plan(Contact)
