@@ -23,7 +23,7 @@ from tests.factories import (
 from tocsin.core.enums import AuthorityBody, Role
 from tocsin.core.models import TWO_FACTOR_ROLES
 from tocsin.directory.enums import ImportKind, ImportStatus
-from tocsin.directory.models import ImportRun
+from tocsin.directory.models import DetailsRequest, ImportRun
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +74,7 @@ def personas(db) -> Personas:
         contact = ContactFactory(cpts=tenant)
         contact.organisations.add(organisation)
         GroupFactory(cpts=tenant).members.add(contact)
+        DetailsRequest.objects.create(cpts=tenant, contact=contact)
         ImportRun.objects.create(cpts=tenant, kind=ImportKind.MAIRIES, status=ImportStatus.PREVIEW)
 
     def person(role, cpts=cpts, **extra):

@@ -6,13 +6,15 @@ URL_SAMPLES says how to build them for a given CPTS.
 """
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import login
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
-from tocsin.directory.models import Contact, Group, ImportRun, Organisation
+from tocsin.directory.freshness import SALT
+from tocsin.directory.models import Contact, DetailsRequest, Group, ImportRun, Organisation
 from tocsin.territory.models import TerritoryCommune
 
 # How to fill each parameterised route with objects belonging to `cpts`.
@@ -25,6 +27,13 @@ URL_SAMPLES = {
         "pk": TerritoryCommune.objects.filter(cpts=cpts).first().pk
     },
 }
+URL_SAMPLES["directory:details_review"] = lambda cpts: {
+    "pk": DetailsRequest.objects.filter(cpts=cpts).first().pk
+}
+URL_SAMPLES["directory:details_answer"] = lambda cpts: {
+    "token": signing.dumps(DetailsRequest.objects.filter(cpts=cpts).first().pk, salt=SALT)
+}
+NOT_TENANT_SCOPED_EXTRA = {"directory:details_answer"}  # a signed link is its own capability
 for _name in ("directory:import_detail", "directory:import_apply"):
     URL_SAMPLES[_name] = lambda cpts: {"pk": ImportRun.objects.filter(cpts=cpts).first().pk}
 for _kind, _model in (("contact", Contact), ("organisation", Organisation), ("group", Group)):
@@ -36,7 +45,7 @@ for _kind, _model in (("contact", Contact), ("organisation", Organisation), ("gr
 
 def tenant_rows(cpts) -> dict:
     """What a cross-tenant write could change in `cpts`."""
-    models = (Membership, TerritoryCommune, Contact, Organisation, Group, ImportRun)
+    models = (Membership, TerritoryCommune, Contact, Organisation, Group, ImportRun, DetailsRequest)
     return {m.__name__: list(m.objects.filter(cpts=cpts).order_by("pk").values()) for m in models}
 
 
@@ -75,7 +84,9 @@ ROLE_IN_CPTS = {
     "outsider": None,
 }
 PERSONAS = list(ROLE_IN_CPTS)
-TENANT_ROUTES = sorted(n for n in URL_SAMPLES if n not in NOT_TENANT_SCOPED)
+TENANT_ROUTES = sorted(
+    n for n in URL_SAMPLES if n not in NOT_TENANT_SCOPED | NOT_TENANT_SCOPED_EXTRA
+)
 
 
 def denied_writes():

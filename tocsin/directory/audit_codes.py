@@ -19,4 +19,18 @@ AUDIT_CODES["directory.import.started"] = "{actor} a déposé un import : {targe
 AUDIT_CODES["directory.mairies.imported"] = (
     "{actor} a mis à jour les mairies du territoire : {created} créée(s), {updated} mise(s) à jour"
 )
-AUDIT_CODES["directory.export.downloaded"] = "{actor} a exporté l'annuaire ({format}, {rows} lignes)"
+AUDIT_CODES["directory.export.downloaded"] = (
+    "{actor} a exporté l'annuaire ({format}, {rows} lignes)"
+)
+AUDIT_CODES.update(
+    {
+        "directory.details.requested": (
+            "{actor} a demandé une vérification des coordonnées : {sent} envoi(s), "
+            "{unreachable} contact(s) sans e-mail"
+        ),
+        "directory.details.confirmed": "{actor} a confirmé ses coordonnées",
+        "directory.details.corrected": "{actor} a proposé des corrections de ses coordonnées",
+        "directory.details.applied": "{actor} a appliqué les corrections de {target}",
+        "directory.details.rejected": "{actor} a refusé les corrections de {target}",
+    }
+)

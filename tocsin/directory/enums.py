@@ -51,3 +51,11 @@ class ImportStatus(models.TextChoices):
     APPLYING = "applying", "Import en cours"
     DONE = "done", "Terminé"
     FAILED = "failed", "Échec"
+
+
+class DetailsRequestStatus(models.TextChoices):
+    SENT = "sent", "Envoyée"
+    CONFIRMED = "confirmed", "Confirmée sans changement"
+    CORRECTED = "corrected", "Corrections à relire"
+    APPLIED = "applied", "Corrections appliquées"
+    REJECTED = "rejected", "Corrections refusées"

@@ -133,3 +133,28 @@ class ImportForm(forms.Form):
         if cleaned.get("kind") != ImportKind.MAIRIES and not cleaned.get("file"):
             self.add_error("file", "Choisissez le fichier à importer.")
         return cleaned
+
+
+class ContactSelfForm(CommuneChoiceMixin, forms.ModelForm):
+    """What a contact may correct about themselves through their signed link."""
+
+    preferred_channels = forms.MultipleChoiceField(
+        label="Comment préférez-vous être alerté ?",
+        choices=Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "first_name", "last_name", "job_title", "mobile_phone", "work_phone", "email",
+            "mssante_email", "skills", "is_volunteer", "consents_to_alerts", "preferred_channels",
+        ]  # fmt: skip
+        widgets = {"skills": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, PhoneNumberField):
+                field.error_messages["invalid"] = PHONE_ERROR

@@ -6,7 +6,13 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
 from tocsin.core.models import Cpts
-from tocsin.directory.enums import ImportKind, ImportStatus, OrganisationKind, Source
+from tocsin.directory.enums import (
+    DetailsRequestStatus,
+    ImportKind,
+    ImportStatus,
+    OrganisationKind,
+    Source,
+)
 from tocsin.directory.text import normalize
 from tocsin.territory.models import Commune
 
@@ -216,3 +222,37 @@ class ImportRun(models.Model):
             ImportStatus.APPLYING,
         }
         return self.status in running
+
+
+class DetailsRequest(models.Model):
+    """« Merci de vérifier vos coordonnées »: one signed link sent to one contact.
+
+    The contact answers without an account; a confirmation applies at once, corrections wait
+    for the coordinator's review.
+    """
+
+    cpts = models.ForeignKey(Cpts, models.CASCADE, related_name="details_requests")
+    contact = models.ForeignKey(Contact, models.CASCADE, related_name="details_requests")
+    status = models.CharField(
+        "état", max_length=20, choices=DetailsRequestStatus, default=DetailsRequestStatus.SENT
+    )
+    proposed = models.JSONField("corrections proposées", default=dict, blank=True)
+    sent_at = models.DateTimeField("envoyée le", auto_now_add=True)
+    answered_at = models.DateTimeField("répondue le", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "core.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("relue le", null=True, blank=True)
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande de vérification"
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return f"Vérification des coordonnées de {self.contact}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DetailsRequestStatus.SENT

@@ -3,17 +3,26 @@
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts, has_role
+from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts, has_role, public_view
 from tocsin.core.enums import Role
-from tocsin.directory import imports, services
-from tocsin.directory.enums import OrganisationKind
-from tocsin.directory.forms import ContactForm, GroupForm, ImportForm, OrganisationForm
+from tocsin.core.errors import DomainError
+from tocsin.directory import freshness, imports, services
+from tocsin.directory.enums import DetailsRequestStatus, OrganisationKind
+from tocsin.directory.forms import (
+    ContactForm,
+    ContactSelfForm,
+    GroupForm,
+    ImportForm,
+    OrganisationForm,
+)
 from tocsin.directory.importers.base import FatalImportError
-from tocsin.directory.models import Contact, Group, ImportRun, Organisation
+from tocsin.directory.models import Contact, DetailsRequest, Group, ImportRun, Organisation
 from tocsin.directory.search import search
 from tocsin.directory.selectors import group_members, profession_choices
 from tocsin.territory.selectors import territory_communes
@@ -221,3 +230,91 @@ def import_apply(request, pk):
     except FatalImportError as error:
         messages.error(request, error.message)
     return redirect("directory:import_detail", pk=run.pk)
+
+
+@cpts_view(*EDITOR_ROLES)
+@require_POST
+def details_send(request):
+    recent = DetailsRequest.objects.for_cpts(request.cpts).filter(
+        status=DetailsRequestStatus.SENT, sent_at__gte=timezone.now() - freshness.LINK_VALIDITY
+    )
+    contacts = (
+        Contact.objects.for_cpts(request.cpts)
+        .stale()
+        .exclude(pk__in=recent.values("contact_id"))
+        .order_by("last_name", "first_name")
+    )
+    sent, unreachable = freshness.send_details_requests(request.user, request.cpts, list(contacts))
+    messages.success(request, f"{len(sent)} demande(s) de vérification envoyée(s) par e-mail.")
+    if unreachable:
+        names = ", ".join(c.full_name for c in unreachable[:20])
+        more = f" et {len(unreachable) - 20} autre(s)" if len(unreachable) > 20 else ""
+        messages.warning(request, f"Sans adresse e-mail, à appeler : {names}{more}.")
+    return redirect("directory:details_review_list")
+
+
+@public_view
+def details_answer(request, token):
+    try:
+        details_request = freshness.request_from_token(token)
+    except DomainError as error:
+        return render(request, "directory/details_answer.html", {"error": error.message})
+    contact = Contact.objects.get(pk=details_request.contact_id)  # a copy the form may alter
+    form = ContactSelfForm(request.POST or None, instance=contact)
+    context = {"details_request": details_request, "form": form, "error": ""}
+    if details_request.is_open and form.is_valid():
+        corrected = freshness.answer_details_request(details_request, form)
+        context["answered"] = "corrected" if corrected else "confirmed"
+    elif not details_request.is_open:
+        context["error"] = "Vous avez déjà répondu à cette demande. Merci !"
+    return render(request, "directory/details_answer.html", context)
+
+
+@cpts_view(*EDITOR_ROLES)
+def details_review_list(request):
+    requests = DetailsRequest.objects.for_cpts(request.cpts).select_related("contact")
+    pending = [
+        (r, _proposed_changes(r)) for r in requests.filter(status=DetailsRequestStatus.CORRECTED)
+    ]
+    counts = dict(
+        requests.values_list("status").annotate(n=Count("id")).order_by().values_list("status", "n")
+    )
+    context = {
+        "pending": pending,
+        "counts": [(label, counts.get(value, 0)) for value, label in DetailsRequestStatus.choices],
+        "stale_count": Contact.objects.for_cpts(request.cpts).stale().count(),
+    }
+    return render(request, "directory/details_review.html", context)
+
+
+def _proposed_changes(details_request):
+    contact = details_request.contact
+    rows = []
+    for name, new in details_request.proposed.items():
+        label = Contact._meta.get_field(name).verbose_name
+        old = getattr(contact, name)
+        rows.append((label, _shown(old), _shown(new)))
+    return rows
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return ", ".join(value) or "—"
+    return str(value) if value else "—"
+
+
+@cpts_view(*EDITOR_ROLES)
+@require_POST
+def details_review(request, pk):
+    details_request = get_for_cpts(request, DetailsRequest.objects.select_related("contact"), pk=pk)
+    accept = "accept" in request.POST
+    try:
+        freshness.review_corrections(request.user, details_request, accept)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        verb = "appliquées" if accept else "refusées"
+        messages.success(request, f"Corrections de {details_request.contact} {verb}.")
+    return redirect("directory:details_review_list")
