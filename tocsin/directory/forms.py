@@ -4,6 +4,7 @@ from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
 from tocsin.directory.enums import Channel, ImportKind
+from tocsin.directory.mapping import CONTACT_TARGETS, REQUIRED_TARGETS
 from tocsin.directory.models import Contact, Group, Organisation
 from tocsin.territory.selectors import territory_communes
 
@@ -125,7 +126,8 @@ class ImportForm(forms.Form):
         label="Fichier",
         required=False,
         help_text="FINESS : etalab-cs1100507-stock-….csv ; RPPS : "
-        "PS_LibreAcces_Personne_activite_….txt. Inutile pour les mairies.",
+        "PS_LibreAcces_Personne_activite_….txt ; contacts : .csv ou .xlsx avec une ligne "
+        "d'intitulés. Inutile pour les mairies.",
     )
 
     def clean(self):
@@ -158,3 +160,29 @@ class ContactSelfForm(CommuneChoiceMixin, forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, PhoneNumberField):
                 field.error_messages["invalid"] = PHONE_ERROR
+
+
+class MappingForm(forms.Form):
+    """One select per contact field, offering the file's columns."""
+
+    def __init__(self, *args, headers, initial_mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "— ignorer —")] + [(h, h) for h in headers]
+        for field, label, _aliases in CONTACT_TARGETS:
+            self.fields[field] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=field in REQUIRED_TARGETS,
+                initial=initial_mapping.get(field, ""),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        used = [v for v in cleaned.values() if v]
+        if len(used) != len(set(used)):
+            raise forms.ValidationError("Une même colonne est associée à deux champs.")
+        return cleaned
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return {field: column for field, column in self.cleaned_data.items() if column}

@@ -8,6 +8,7 @@ Re-importing the same file changes nothing.
 """
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 import phonenumbers
@@ -16,8 +17,11 @@ from django.utils import timezone
 
 from tocsin.core.audit import log_action
 from tocsin.directory.enums import ImportKind, ImportStatus, OrganisationKind, Source
-from tocsin.directory.importers.base import FatalImportError
+from tocsin.directory.importers.base import FatalImportError, reject_line
+from tocsin.directory.importers.table import read_table
 from tocsin.directory.models import Contact, ImportRun, Organisation
+from tocsin.directory.services import refresh_search_text
+from tocsin.directory.text import normalize
 from tocsin.territory.selectors import territory_communes
 
 logger = logging.getLogger(__name__)
@@ -31,6 +35,8 @@ FINESS_KINDS = {
     "611": OrganisationKind.LABORATOIRE,
 }
 PROGRESS_STEP = 2  # per cent between two progress writes
+EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[a-z]{2,}", re.IGNORECASE)
+YES = {"oui", "o", "yes", "y", "x", "1", "vrai", "true"}
 
 
 @dataclass
@@ -42,6 +48,7 @@ class Plan:
     to_update: list = field(default_factory=list)
     changed_fields: set = field(default_factory=set)
     unchanged: int = 0
+    links: list = field(default_factory=list)  # (contact, organisation) to attach
 
     @property
     def counts(self) -> dict:
@@ -95,7 +102,12 @@ def apply_import(run: ImportRun, actor, on_progress=None) -> None:
 def _plan(run, on_progress=None):
     if run.kind == ImportKind.MAIRIES:
         return _plan_mairies(run)
-    planner = {ImportKind.FINESS: _plan_finess, ImportKind.RPPS: _plan_rpps}[run.kind]
+    planners = {
+        ImportKind.FINESS: _plan_finess,
+        ImportKind.RPPS: _plan_rpps,
+        ImportKind.CONTACTS_FILE: _plan_contacts_file,
+    }
+    planner = planners[run.kind]
     reader = ProgressReader(run, on_progress)
     try:
         return planner(run, reader)
@@ -216,6 +228,75 @@ def _merge_activity(people, activity, communes):
         person["work_phone"] = _phone(activity.phone)
 
 
+def _plan_contacts_file(run, reader):
+    """Contacts from a spreadsheet: matched on RPPS id, then e-mail; every bad row reported."""
+    communes = list(territory_communes(run.cpts))
+    by_code = {c.insee_code: c for c in communes}
+    by_name = {normalize(c.name): c for c in communes}
+    organisations = {normalize(o.name): o for o in Organisation.objects.for_cpts(run.cpts)}
+    handle = run.file.open("rb") if run.original_name.lower().endswith(".xlsx") else reader
+    table = read_table(handle, run.original_name)
+    contacts = list(Contact.objects.for_cpts(run.cpts).select_related("commune"))
+    by_rpps = {c.rpps_id: c for c in contacts if c.rpps_id}
+    by_email = {c.email.lower(): c for c in contacts if c.email}
+    plan, rejected, seen = Plan(Contact), [], set()
+    links = []
+    for line, row in table.rows:
+        values = {field: row.get(column, "") for field, column in run.mapping.items()}
+        problem, cleaned = _clean_contact_row(values, by_code, by_name)
+        key = (cleaned.get("rpps_id") or cleaned.get("email", "")).lower()
+        if not problem and key and key in seen:
+            problem = "Ce contact figure déjà plus haut dans le fichier."
+        if problem:
+            rejected.append(reject_line(line, problem, " ; ".join(row.values())))
+            continue
+        seen.add(key)
+        current = by_rpps.get(cleaned.get("rpps_id")) or by_email.get(cleaned.get("email", ""))
+        organisation = organisations.get(normalize(values.get("organisation", "")))
+        _add_to_plan(plan, current, {**cleaned, "source": Source.FILE}, Contact, run)
+        if organisation:
+            links.append((current or plan.to_create[-1], organisation))
+    plan.links = links
+    return plan, rejected
+
+
+def _clean_contact_row(values, by_code, by_name) -> tuple[str, dict]:
+    """(French reason, {}) for a bad row, or ("", contact field values)."""
+    cleaned = {}
+    for name in ("last_name", "first_name", "profession_label", "profession_code", "job_title",
+                 "skills"):  # fmt: skip
+        if name in values:
+            cleaned[name] = values[name].strip()
+    if not cleaned.get("last_name"):
+        return "Nom manquant.", {}
+    rpps = values.get("rpps_id", "").strip()
+    if rpps and not (rpps.isdigit() and len(rpps) == 11):
+        return f"Identifiant RPPS invalide : « {rpps} » (11 chiffres attendus).", {}
+    if "rpps_id" in values:
+        cleaned["rpps_id"] = rpps
+    for name, label in (("mobile_phone", "portable"), ("work_phone", "professionnel")):
+        raw = values.get(name, "").strip()
+        if raw and not _phone(raw):
+            return f"Téléphone {label} invalide : « {raw} ».", {}
+        if name in values:
+            cleaned[name] = _phone(raw)
+    for name in ("email", "mssante_email"):
+        raw = values.get(name, "").strip()
+        if raw and not EMAIL.fullmatch(raw):
+            return f"Adresse e-mail invalide : « {raw} ».", {}
+        if name in values:
+            cleaned[name] = raw.lower()
+    commune = values.get("commune", "").strip()
+    if commune:
+        found = by_code.get(commune) or by_name.get(normalize(commune))
+        if found is None:
+            return f"Commune inconnue du territoire : « {commune} ».", {}
+        cleaned["commune"] = found
+    if "is_volunteer" in values:
+        cleaned["is_volunteer"] = normalize(values["is_volunteer"]) in YES
+    return "", cleaned
+
+
 def _plan_mairies(run):
     mairies = Organisation.objects.for_cpts(run.cpts).filter(kind=OrganisationKind.MAIRIE)
     existing = {o.commune_id: o for o in mairies.select_related("commune")}
@@ -283,6 +364,9 @@ def _save(run, plan):
     plan.model.objects.bulk_create(plan.to_create, batch_size=500)
     fields = sorted(plan.changed_fields | {"search_text", "updated_at"})
     plan.model.objects.bulk_update(plan.to_update, fields, batch_size=500)
+    for contact, organisation in plan.links:
+        contact.organisations.add(organisation)
+        refresh_search_text(contact)
 
 
 def _phone(raw: str) -> str:
@@ -297,9 +381,11 @@ def _phone(raw: str) -> str:
 
 
 def start_import(actor, cpts, kind, uploaded_file=None) -> ImportRun:
-    """Keep the file and queue its analysis once the upload is committed."""
-    from tocsin.directory.tasks import analyse_import_task
+    """Keep the file and queue its analysis once the upload is committed.
 
+    A spreadsheet of contacts first waits for its columns to be mapped (set_mapping).
+    """
+    needs_mapping = kind == ImportKind.CONTACTS_FILE
     with transaction.atomic():
         run = ImportRun.objects.create(
             cpts=cpts,
@@ -307,10 +393,34 @@ def start_import(actor, cpts, kind, uploaded_file=None) -> ImportRun:
             file=uploaded_file,
             original_name=getattr(uploaded_file, "name", "")[:255],
             created_by=actor,
+            status=ImportStatus.MAPPING if needs_mapping else ImportStatus.QUEUED,
         )
         log_action(actor, cpts, "directory.import.started", run)
-        transaction.on_commit(lambda: analyse_import_task.enqueue(run.pk))
+        if not needs_mapping:
+            _queue_analysis(run)
     return run
+
+
+def file_headers(run) -> list[str]:
+    """The column names of an uploaded spreadsheet, for the mapping step."""
+    with run.file.open("rb") as handle:
+        return read_table(handle, run.original_name).headers
+
+
+def set_mapping(actor, run, mapping: dict) -> None:
+    if run.status != ImportStatus.MAPPING:
+        raise FatalImportError("Les colonnes de cet import sont déjà associées.")
+    with transaction.atomic():
+        run.mapping = mapping
+        run.status = ImportStatus.QUEUED
+        run.save(update_fields=["mapping", "status"])
+        _queue_analysis(run)
+
+
+def _queue_analysis(run):
+    from tocsin.directory.tasks import analyse_import_task
+
+    transaction.on_commit(lambda: analyse_import_task.enqueue(run.pk))
 
 
 def confirm_import(actor, run: ImportRun) -> None:

@@ -195,6 +195,7 @@ class ImportRun(models.Model):
     )
     progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
     lines_read = models.PositiveIntegerField("lignes lues", default=0)
+    mapping = models.JSONField("correspondance des colonnes", default=dict, blank=True)
     counts = models.JSONField("bilan", default=dict, blank=True)
     rejected = models.JSONField("lignes rejetées", default=list, blank=True)
     error = models.TextField("erreur", blank=True)

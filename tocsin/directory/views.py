@@ -13,15 +13,17 @@ from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts, has_role, 
 from tocsin.core.enums import Role
 from tocsin.core.errors import DomainError
 from tocsin.directory import freshness, imports, services
-from tocsin.directory.enums import DetailsRequestStatus, OrganisationKind
+from tocsin.directory.enums import DetailsRequestStatus, ImportStatus, OrganisationKind
 from tocsin.directory.forms import (
     ContactForm,
     ContactSelfForm,
     GroupForm,
     ImportForm,
+    MappingForm,
     OrganisationForm,
 )
 from tocsin.directory.importers.base import FatalImportError
+from tocsin.directory.mapping import guess_mapping
 from tocsin.directory.models import Contact, DetailsRequest, Group, ImportRun, Organisation
 from tocsin.directory.search import search
 from tocsin.directory.selectors import group_members, profession_choices
@@ -218,7 +220,21 @@ def import_list(request):
 @cpts_view(*EDITOR_ROLES)
 def import_detail(request, pk):
     run = get_for_cpts(request, ImportRun, pk=pk)
-    return render(request, "directory/import_detail.html", {"run": run})
+    context = {"run": run, "mapping_form": None}
+    if run.status == ImportStatus.MAPPING:
+        try:
+            headers = imports.file_headers(run)
+        except FatalImportError as error:
+            messages.error(request, error.message)
+            headers = []
+        form = MappingForm(
+            request.POST or None, headers=headers, initial_mapping=guess_mapping(headers)
+        )
+        if headers and form.is_valid():
+            imports.set_mapping(request.user, run, form.mapping)
+            return redirect("directory:import_detail", pk=run.pk)
+        context["mapping_form"] = form if headers else None
+    return render(request, "directory/import_detail.html", context)
 
 
 @cpts_view(*EDITOR_ROLES)
