@@ -21,16 +21,19 @@ run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v0
+	scripts/ensure-system-deps.sh
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 ## Every test: unit, integration, e-mail, isolation and browser tests (SQLite).
 test: $(VENV)/.dev
 	scripts/ensure-chromium.sh
+	scripts/ensure-system-deps.sh
 	$(PY) -m pytest
 
 ## The same suite against the local PostgreSQL server, on a fresh database.
 test-postgres: $(VENV)/.dev
 	scripts/ensure-chromium.sh
+	scripts/ensure-system-deps.sh
 	scripts/with-postgres.sh $(PY) -m pytest
 
 lint: $(VENV)/.dev

@@ -169,8 +169,11 @@ def load_demo() -> dict:
                       Role.COORDINATOR, "", False, "")  # fmt: skip
         _ensure_membership(neighbour, staff[-2], Role.AUTHORITY, authority_body=AuthorityBody.ARS)
         created = _ensure_members(cpts, password)
-        members = User.objects.filter(memberships__cpts=cpts, memberships__role=Role.MEMBER)
-        load_directory_demo(cpts, members.order_by("pk"))
+        people = User.objects.filter(memberships__cpts=cpts).exclude(
+            memberships__role=Role.AUTHORITY
+        )
+        crisis_team = [u.email for u in staff if not u.email.startswith(("ars@", "prefecture@"))]
+        load_directory_demo(cpts, people.order_by("pk"), crisis_team)
         if created:
             log_action(None, cpts, "core.demo.loaded", cpts, {"members": created})
     return {"cpts": cpts, "logins": [(u.email, m) for u, m in _logins(cpts)]}

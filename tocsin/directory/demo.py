@@ -28,7 +28,7 @@ ESTABLISHMENTS = [
 ]
 
 
-def load_directory_demo(cpts, members) -> None:
+def load_directory_demo(cpts, members, crisis_team_emails) -> None:
     """Idempotent: existing rows (found by name or RPPS id) are left as they are."""
     import_mairies(None, cpts)
     communes = {c.insee_code: c for c in territory_communes(cpts)}
@@ -49,7 +49,7 @@ def load_directory_demo(cpts, members) -> None:
             },
         )
     _member_contacts(cpts, members, list(communes.values()))
-    _crisis_groups(cpts)
+    _crisis_groups(cpts, crisis_team_emails)
 
 
 def _member_contacts(cpts, members, communes):
@@ -59,14 +59,14 @@ def _member_contacts(cpts, members, communes):
     for index, user in enumerate(members):
         if user.email in known:
             continue
-        first, _, last = user.full_name.partition(" ")
+        first, _, last = user.full_name.removeprefix("Dr ").partition(" ")
         new.append(
             Contact(
                 cpts=cpts,
                 first_name=first,
                 last_name=last,
                 profession_code=user.profession,
-                profession_label=user.get_profession_display(),
+                profession_label=user.get_profession_display() if user.profession else "",
                 commune=rng.choice(communes),
                 work_phone=f"+3326191{2000 + index:04d}",
                 email=user.email,
@@ -81,7 +81,17 @@ def _member_contacts(cpts, members, communes):
     Contact.objects.bulk_create(new)
 
 
-def _crisis_groups(cpts):
+def _crisis_groups(cpts, crisis_team_emails):
+    cell, created = Group.objects.get_or_create(
+        cpts=cpts,
+        name="Cellule de crise",
+        defaults={
+            "is_crisis_function": True,
+            "description": "Coordination, référent SSE, suppléant et membres de la cellule.",
+        },
+    )
+    if created:
+        cell.members.set(Contact.objects.for_cpts(cpts).filter(email__in=crisis_team_emails))
     Group.objects.get_or_create(
         cpts=cpts,
         name="Pharmacies volontaires",

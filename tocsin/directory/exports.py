@@ -8,6 +8,7 @@ import csv
 import io
 from dataclasses import dataclass
 from itertools import groupby
+from operator import methodcaller
 
 import vobject
 from django.template.loader import render_to_string
@@ -133,7 +134,7 @@ def _fill_sheet(sheet, title, header, rows):
     for column in sheet.iter_cols():
         for cell in column:
             _as_text_or_date(cell)
-        width = max(len(_display(cell.value)) for cell in column) + 2
+        width = max(len(str(cell.value or "")) for cell in column) + 2
         sheet.column_dimensions[get_column_letter(column[0].column)].width = min(
             width, MAX_COLUMN_WIDTH
         )
@@ -147,12 +148,6 @@ def _as_text_or_date(cell):
         cell.data_type = "s"
     elif cell.is_date:
         cell.number_format = "DD/MM/YYYY"
-
-
-def _display(value) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else "00/00/0000"
 
 
 def contacts_vcard(contacts) -> str:
@@ -186,8 +181,9 @@ def _vcard(contact):
 
 def _add_phone(card, phone, kind):
     if phone:
-        card.add("tel").value = phone.as_e164
-        card.contents["tel"][-1].params["TYPE"] = [kind]
+        tel = card.add("tel")
+        tel.value = phone.as_e164
+        tel.params["TYPE"] = [kind]
 
 
 def _add_email(card, address, types, group=None):
@@ -200,11 +196,8 @@ def organisations_by_kind(organisations) -> list:
     """(kind label, organisations) pairs, kinds in the order of OrganisationKind."""
     rank = {kind: position for position, kind in enumerate(OrganisationKind.values)}
     ordered = sorted(organisations, key=lambda o: (rank.get(o.kind, len(rank)), o.name))
-    return [(label, list(rows)) for label, rows in groupby(ordered, key=_kind_label)]
-
-
-def _kind_label(organisation) -> str:
-    return organisation.get_kind_display()
+    groups = groupby(ordered, key=methodcaller("get_kind_display"))
+    return [(label, list(rows)) for label, rows in groups]
 
 
 def render_directory_html(cpts, sections: PrintSections, printed_at=None) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tocsin.directory import views
+from tocsin.directory import export_views, views
 
 app_name = "directory"
 urlpatterns = [
@@ -32,6 +32,10 @@ urlpatterns = [
     path("verifications/envoyer/", views.details_send, name="details_send"),
     path("verifications/<int:pk>/relire/", views.details_review, name="details_review"),
     path("mes-coordonnees/<str:token>/", views.details_answer, name="details_answer"),
+    path("export/annuaire.csv", export_views.export_csv, name="export_csv"),
+    path("export/annuaire.xlsx", export_views.export_xlsx, name="export_xlsx"),
+    path("export/annuaire.vcf", export_views.export_vcard, name="export_vcard"),
+    path("export/annuaire.pdf", export_views.export_pdf, name="export_pdf"),
     path("imports/", views.import_list, name="import_list"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/appliquer/", views.import_apply, name="import_apply"),
