@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tocsin.core",
     "tocsin.territory",
     "tocsin.directory",
+    "tocsin.resources",
     "tocsin.maps",
     # Only for the Leaflet files it ships (static/leaflet/): no widget or model of it is used.
     "leaflet",

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("tocsin.core.urls")),
     path("territoire/", include("tocsin.territory.urls")),
     path("annuaire/", include("tocsin.directory.urls")),
+    path("ressources/", include("tocsin.resources.urls")),
     path("carte/", include("tocsin.maps.urls")),
 ]

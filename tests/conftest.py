@@ -20,6 +20,13 @@ from tests.factories import (
     TerritoryCommuneFactory,
     confirmed_totp,
 )
+from tests.resources.factories import (
+    CapacityFactory,
+    EquipmentFactory,
+    HumanResourceFactory,
+    PremisesFactory,
+    StockFactory,
+)
 from tocsin.core.enums import AuthorityBody, Role
 from tocsin.core.models import TWO_FACTOR_ROLES
 from tocsin.directory.enums import ImportKind, ImportStatus
@@ -69,12 +76,18 @@ def personas(db) -> Personas:
     cpts = CptsFactory(name="CPTS Côte de Test", slug="cote-de-test")
     other = CptsFactory(name="CPTS Voisine", slug="voisine")
     for tenant in (cpts, other):
-        TerritoryCommuneFactory(cpts=tenant)
+        commune = TerritoryCommuneFactory(cpts=tenant).commune
         organisation = OrganisationFactory(cpts=tenant)
         contact = ContactFactory(cpts=tenant)
         contact.organisations.add(organisation)
         GroupFactory(cpts=tenant).members.add(contact)
         DetailsRequest.objects.create(cpts=tenant, contact=contact)
+        resources = {"cpts": tenant, "owner": organisation, "contact": contact}
+        PremisesFactory(**resources, commune=commune, keys_holder=contact)
+        EquipmentFactory(**resources)
+        StockFactory(**resources)
+        HumanResourceFactory(**resources)
+        CapacityFactory(**resources)
         ImportRun.objects.create(cpts=tenant, kind=ImportKind.MAIRIES, status=ImportStatus.PREVIEW)
 
     def person(role, cpts=cpts, **extra):

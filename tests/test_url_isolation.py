@@ -15,6 +15,7 @@ from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
 from tocsin.directory.freshness import SALT
 from tocsin.directory.models import Contact, DetailsRequest, Group, ImportRun, Organisation
+from tocsin.resources.models import Capacity, Equipment, HumanResource, Premises, Stock
 from tocsin.territory.models import TerritoryCommune
 
 # How to fill each parameterised route with objects belonging to `cpts`.
@@ -43,9 +44,32 @@ for _kind, _model in (("contact", Contact), ("organisation", Organisation), ("gr
         }
 
 
+RESOURCE_MODELS = {
+    "premises": Premises,
+    "equipment": Equipment,
+    "stock": Stock,
+    "human": HumanResource,
+    "capacity": Capacity,
+}
+for _kind, _model in RESOURCE_MODELS.items():
+    for _action in ("detail", "edit", "delete", "check"):
+        URL_SAMPLES[f"resources:{_kind}_{_action}"] = lambda cpts, m=_model: {
+            "pk": m.objects.filter(cpts=cpts).first().pk
+        }
+
+
 def tenant_rows(cpts) -> dict:
     """What a cross-tenant write could change in `cpts`."""
-    models = (Membership, TerritoryCommune, Contact, Organisation, Group, ImportRun, DetailsRequest)
+    models = (
+        Membership,
+        TerritoryCommune,
+        Contact,
+        Organisation,
+        Group,
+        ImportRun,
+        DetailsRequest,
+        *RESOURCE_MODELS.values(),
+    )
     return {m.__name__: list(m.objects.filter(cpts=cpts).order_by("pk").values()) for m in models}
 
 

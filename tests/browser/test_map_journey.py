@@ -6,13 +6,16 @@ from tests.browser.conftest import screenshot
 from tests.browser.test_directory_journey import sign_in_with_totp
 from tocsin.core.demo import DEMO_DOMAIN, load_demo
 from tocsin.directory.models import Organisation
+from tocsin.resources.selectors import map_features
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_map_shows_the_demo_territory_and_its_organisations(page):
-    load_demo()
-    placed = Organisation.objects.filter(latitude__isnull=False).count()
+def test_map_shows_the_demo_territory_its_organisations_and_resources(page):
+    cpts = load_demo()["cpts"]
+    resources = map_features(cpts)
+    assert any(f["properties"]["kind"] == "premises" for f in resources)
+    placed = Organisation.objects.filter(cpts=cpts, latitude__isnull=False).count() + len(resources)
     sign_in_with_totp(page, f"referent@{DEMO_DOMAIN}")
     page.get_by_role("link", name="Carte").click()
 
@@ -21,7 +24,18 @@ def test_map_shows_the_demo_territory_and_its_organisations(page):
     assert page.locator("#map").get_attribute("data-points") == str(placed)
     screenshot(page, "map-demo")
 
+    page.get_by_label("Organisations").uncheck()
+    # Markers can overlap (a capacity sits on its hospital): aim at one premises precisely.
+    page.locator("#map path.leaflet-interactive[fill='#1f6f3a']").first.dispatch_event("click")
+    assert "(démo)" in page.locator(".leaflet-popup-content").last.inner_text()
+    assert (
+        "Local" in page.locator(".leaflet-popup-content").last.inner_text()
+        or "Gymnase" in (page.locator(".leaflet-popup-content").last.inner_text())
+        or "Salle" in page.locator(".leaflet-popup-content").last.inner_text()
+    )
+    page.get_by_label("Organisations").check()
+
     page.get_by_label("Type").select_option("pharmacie")
     assert "4 points affichés" in page.locator("[data-map-status]").inner_text()
     page.locator("#map path.leaflet-interactive[fill='#0b4f9c']").first.click(force=True)
-    assert "Pharmacie" in page.locator(".leaflet-popup-content").inner_text()
+    assert "Pharmacie" in page.locator(".leaflet-popup-content").last.inner_text()

@@ -8,6 +8,7 @@ from tocsin.core.models import AuditEntry
 from tocsin.directory.models import Contact, Organisation
 from tocsin.directory.search import search
 from tocsin.directory.selectors import group_members
+from tocsin.resources.models import Premises
 
 
 @pytest.fixture
@@ -124,3 +125,12 @@ def test_directory_pages_have_a_fixed_number_of_queries(
     for url in urls:
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
+
+
+def test_an_organisation_still_used_by_a_resource_is_kept_with_an_explanation(personas, client_for):
+    owner = Premises.objects.get(cpts=personas.cpts).owner
+    url = reverse("directory:organisation_delete", kwargs={"pk": owner.pk})
+    response = client_for(personas.coordinator).post(url, follow=True)
+    assert "est encore utilisé par" in response.content.decode()
+    assert Organisation.objects.filter(pk=owner.pk).exists()
+    assert not AuditEntry.objects.filter(code="directory.organisation.deleted").exists()

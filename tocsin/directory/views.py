@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, ProtectedError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -200,7 +200,14 @@ def _cancel_url(kind, instance):
 def entry_delete(request, kind, pk):
     model = {"contact": Contact, "organisation": Organisation, "group": Group}[kind]
     entry = get_for_cpts(request, model, pk=pk)
-    services.delete_entry(request.user, entry, kind)
+    try:
+        services.delete_entry(request.user, entry, kind)
+    except ProtectedError as error:
+        users = ", ".join(sorted({str(row) for row in error.protected_objects})[:5])
+        messages.error(
+            request, f"« {entry} » est encore utilisé par : {users}. Retirez-le d'abord."
+        )
+        return redirect(f"directory:{kind}_detail", pk=entry.pk)
     messages.success(request, f"« {entry} » a été supprimé de l'annuaire.")
     return redirect(f"directory:{kind}_list")
 

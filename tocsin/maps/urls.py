@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.map_page, name="map"),
     path("couches/communes.geojson", views.communes_layer, name="communes"),
     path("couches/organisations.geojson", views.organisations_layer, name="organisations"),
+    path("couches/ressources.geojson", views.resources_layer, name="resources"),
 ]

@@ -8,8 +8,10 @@ from django.urls import reverse
 from tocsin.core.access import CRISIS_ROLES, cpts_view
 from tocsin.directory.enums import OrganisationKind
 from tocsin.maps import layers
+from tocsin.resources.models import RESOURCE_MODELS
+from tocsin.resources.selectors import map_features
 
-LAYERS = [("communes", "Communes"), ("organisations", "Organisations")]
+LAYERS = [("communes", "Communes"), ("organisations", "Organisations"), ("resources", "Ressources")]
 
 
 @cpts_view(*CRISIS_ROLES)
@@ -20,7 +22,16 @@ def map_page(request):
         ],
         "tiles_url": settings.MAP_TILES_URL,
         "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-        "organisation_kinds": OrganisationKind.choices,
+        "kinds": [
+            ("Organisations", OrganisationKind.choices),
+            (
+                "Ressources",
+                [
+                    (m.resource_kind, m._meta.verbose_name_plural.capitalize())
+                    for m in RESOURCE_MODELS
+                ],
+            ),
+        ],  # fmt: skip
     }
     return render(request, "maps/map.html", context)
 
@@ -33,6 +44,11 @@ def communes_layer(request):
 @cpts_view(*CRISIS_ROLES)
 def organisations_layer(request):
     return _geojson(layers.organisation_features(request.cpts))
+
+
+@cpts_view(*CRISIS_ROLES)
+def resources_layer(request):
+    return _geojson(map_features(request.cpts))
 
 
 def _geojson(features):

@@ -46,9 +46,7 @@
     if (properties.layer === "communes") {
       return !filters.commune || properties.name === filters.commune;
     }
-    if (filters.kind && properties.kind !== filters.kind && properties.layer === "organisations") {
-      return false;
-    }
+    if (filters.kind && properties.kind !== filters.kind) return false;
     if (filters.status && properties.status && properties.status !== filters.status) return false;
     return !filters.commune || properties.commune === filters.commune;
   }
@@ -100,6 +98,7 @@
     }
 
     function draw() {
+      map.closePopup();
       const filters = Object.fromEntries(new FormData(form));
       const wanted = new FormData(form).getAll("layer");
       let count = 0;
