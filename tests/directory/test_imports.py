@@ -125,6 +125,19 @@ def test_rpps_import_merges_activities_and_keeps_the_territory(territory):
     assert not Contact.objects.filter(rpps_id="10009999999").exists()
 
 
+def test_rpps_professionals_are_linked_to_their_finess_site(territory):
+    apply(territory, run_import(territory, ImportKind.FINESS, finess_file(
+        finess_structure("440000026", "Hôpital de Pornic", "355"))))  # fmt: skip
+    header = RPPS_HEADER + "Numéro FINESS site|"
+    content = "\n".join([header, rpps_row("10001234567", "LE GUEN", "CAMILLE") + "440000026|"])
+    for _ in range(2):  # the second import finds the link in place
+        run = apply(territory, run_import(territory, ImportKind.RPPS, content.encode(), "rpps.txt"))
+    assert run.counts["unchanged"] == 1
+    contact = Contact.objects.get(rpps_id="10001234567")
+    assert [o.name for o in contact.organisations.all()] == ["Hôpital de Pornic"]
+    assert "hopital de pornic" in contact.search_text
+
+
 def test_rpps_file_missing_columns_is_refused(territory):
     run = run_import(territory, ImportKind.RPPS, b"Identifiant PP|Nom|\n1|X|\n")
     assert run.status == ImportStatus.FAILED

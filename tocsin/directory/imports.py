@@ -199,13 +199,24 @@ def _plan_rpps(run, reader):
     communes = _territory(run)
     rejected = []
     people: dict[str, dict] = {}
+    sites: dict[str, set[str]] = {}  # RPPS id → FINESS numbers of the places of practice
     for activity in iter_rpps(reader, set(communes), rejected):
         _merge_activity(people, activity, communes)
+        if activity.finess_site:
+            sites.setdefault(activity.rpps_id, set()).add(activity.finess_site)
     contacts = Contact.objects.for_cpts(run.cpts).prefetch_related("organisations")
     existing = _by(contacts, "rpps_id", list(people))
+    numbers = set().union(*sites.values()) if sites else set()
+    places = _by(Organisation.objects.for_cpts(run.cpts), "finess_et", numbers)
     plan = Plan(Contact)
     for rpps_id, values in people.items():
-        _add_to_plan(plan, existing.get(rpps_id), values, Contact, run)
+        current = existing.get(rpps_id)
+        _add_to_plan(plan, current, values, Contact, run)
+        contact = current or plan.to_create[-1]
+        linked = {o.pk for o in current.organisations.all()} if current else set()
+        for number in sorted(sites.get(rpps_id, ())):
+            if number in places and places[number].pk not in linked:
+                plan.links.append((contact, places[number]))
     return plan, rejected
 
 
