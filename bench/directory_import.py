@@ -11,6 +11,7 @@ Run alone: .venv/bin/python bench/directory_import.py [rows]
 
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -137,4 +138,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(os.environ["TOCSIN_DATA_DIR"], ignore_errors=True)

@@ -7,6 +7,7 @@ Run with `make bench`.
 """
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -91,4 +92,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(os.environ["TOCSIN_DATA_DIR"], ignore_errors=True)
