@@ -9,7 +9,7 @@ WORKERS="${WEB_WORKERS:-2}"
 trap 'kill 0' EXIT INT TERM
 .venv/bin/python manage.py db_worker --no-reload &
 .venv/bin/gunicorn config.wsgi --bind "$HOST:$PORT" --workers "$WORKERS" \
-  --access-logfile - --log-level warning &
+  --timeout "${WEB_TIMEOUT:-600}" --access-logfile - --log-level warning &
 sleep 1
 echo
 echo "Tocsin est lancé : http://$HOST:$PORT/  (Ctrl-C pour arrêter)"
