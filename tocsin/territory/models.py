@@ -3,6 +3,7 @@
 from django.db import models
 
 from tocsin.core.models import Cpts
+from tocsin.territory.enums import CrisisType, RiskSource
 
 
 class Commune(models.Model):
@@ -57,3 +58,49 @@ class TerritoryCommune(models.Model):
 
     def __str__(self):
         return str(self.commune)
+
+
+class RiskQuerySet(models.QuerySet):
+    def for_cpts(self, cpts):
+        return self.filter(cpts=cpts)
+
+    def major(self):
+        return self.filter(is_major=True)
+
+
+class Risk(models.Model):
+    """A risk of the CPTS territory, with the communes it exposes and its ACI crisis type."""
+
+    cpts = models.ForeignKey(Cpts, models.CASCADE, related_name="risks")
+    code = models.CharField(
+        "code", max_length=40, help_text="Numéro GASPAR (ex. 11) ou code du risque sanitaire."
+    )
+    name = models.CharField("nom", max_length=200)
+    source = models.CharField("origine", max_length=20, choices=RiskSource)
+    crisis_type = models.PositiveSmallIntegerField("type de crise (ACI)", choices=CrisisType)
+    description = models.TextField("description", blank=True)
+    is_major = models.BooleanField(
+        "risque majeur du territoire",
+        default=True,
+        help_text="Un risque majeur demande un protocole et une fiche action dans le plan.",
+    )
+    communes = models.ManyToManyField(
+        Commune, blank=True, related_name="+", verbose_name="communes exposées"
+    )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "risque"
+        ordering = ["crisis_type", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cpts", "code"],
+                name="risk_unique_code",
+                violation_error_message="Ce risque figure déjà dans le registre de la CPTS.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
