@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tocsin.territory",
     "tocsin.directory",
     "tocsin.resources",
+    "tocsin.plans",
     "tocsin.maps",
     # Only for the Leaflet files it ships (static/leaflet/): no widget or model of it is used.
     "leaflet",

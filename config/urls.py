@@ -8,4 +8,5 @@ urlpatterns = [
     path("annuaire/", include("tocsin.directory.urls")),
     path("ressources/", include("tocsin.resources.urls")),
     path("carte/", include("tocsin.maps.urls")),
+    path("plan/", include("tocsin.plans.urls")),
 ]

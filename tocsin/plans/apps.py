@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "tocsin.plans"
+    label = "plans"
+    verbose_name = "Plan de gestion de crise"
