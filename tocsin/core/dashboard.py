@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
+from tocsin.plans.reminders import update_due
 from tocsin.territory.selectors import territory_summary
 
 
@@ -14,6 +15,8 @@ def build_dashboard(membership) -> dict:
         "territory": territory_summary(cpts),
         "crisis_team": _crisis_team(cpts),
     }
+    if membership.role in (Role.COORDINATOR, Role.REFERENT):
+        context["plan_due"] = update_due(cpts)
     if membership.role == Role.COORDINATOR:
         context["role_counts"] = _role_counts(cpts)
         context["recent_audit"] = list(AuditEntry.objects.for_cpts(cpts)[:8])

@@ -16,5 +16,6 @@ AUDIT_CODES = {
     ),
     "plans.version.transmitted": "{actor} a transmis la {target} à : {recipients}",
     "plans.version.acknowledged": "{actor} ({recipient}) a accusé réception de la {target}",
+    "plans.reminder.sent": "{actor} a rappelé la mise à jour du plan : {due}",
     "plans.document.downloaded": "{actor} a téléchargé le PDF de la {target}",
 }
