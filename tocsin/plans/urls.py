@@ -1,19 +1,23 @@
 from django.urls import path
 
-from tocsin.plans import views
+from tocsin.plans import document_views, views
 
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_home, name="home"),
     path("nouvelle-version/", views.version_start, name="version_start"),
     path("comparer/", views.version_diff, name="version_diff"),
+    path("classeur-de-crise.pdf", document_views.crisis_kit, name="crisis_kit"),
     path("transmis/", views.authority_list, name="authority_list"),
+    path("transmis/<int:pk>/plan.pdf", document_views.authority_pdf, name="authority_pdf"),
     path(
         "transmis/<int:pk>/accuser-reception/",
         views.authority_acknowledge,
         name="authority_acknowledge",
     ),
     path("v<int:number>/", views.version_detail, name="version_detail"),
+    path("v<int:number>/plan.pdf", document_views.version_pdf, name="version_pdf"),
+    path("v<int:number>/plan.docx", document_views.version_docx, name="version_docx"),
     path("v<int:number>/organisation/", views.organisation_edit, name="organisation_edit"),
     path("v<int:number>/cellule/", views.cell_edit, name="cell_edit"),
     path("v<int:number>/resume/", views.summary_edit, name="summary_edit"),
