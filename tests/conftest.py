@@ -31,6 +31,8 @@ from tocsin.core.enums import AuthorityBody, Role
 from tocsin.core.models import TWO_FACTOR_ROLES
 from tocsin.directory.enums import ImportKind, ImportStatus
 from tocsin.directory.models import DetailsRequest, ImportRun
+from tocsin.territory.enums import CrisisType, RiskSource
+from tocsin.territory.models import Risk
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +91,14 @@ def personas(db) -> Personas:
         HumanResourceFactory(**resources)
         CapacityFactory(**resources)
         ImportRun.objects.create(cpts=tenant, kind=ImportKind.MAIRIES, status=ImportStatus.PREVIEW)
+        Risk.objects.create(
+            cpts=tenant,
+            code="autre.essai",
+            name="Risque d'essai",
+            source=RiskSource.OTHER,
+            crisis_type=CrisisType.CARE_DISRUPTION,
+            is_major=False,  # tests that count the major risks create their own
+        ).communes.add(commune)
 
     def person(role, cpts=cpts, **extra):
         return MembershipFactory(cpts=cpts, role=role, **extra).user

@@ -19,7 +19,7 @@ from tocsin.directory.models import Contact, DetailsRequest, Group, ImportRun, O
 from tocsin.plans import services
 from tocsin.plans.models import CellMember, Fiche, PlanSection, PlanVersion, Transmission
 from tocsin.resources.models import Capacity, Equipment, HumanResource, Premises, Stock
-from tocsin.territory.models import TerritoryCommune
+from tocsin.territory.models import Risk, TerritoryCommune
 
 # How to fill each parameterised route with objects belonging to `cpts`.
 URL_SAMPLES = {
@@ -103,6 +103,12 @@ def plans_in_both_cpts(personas):
         services.start_plan(coordinator, cpts)
 
 
+for _action in ("detail", "edit", "delete"):
+    URL_SAMPLES[f"territory:risk_{_action}"] = lambda cpts: {
+        "pk": Risk.objects.filter(cpts=cpts).first().pk
+    }
+
+
 def tenant_rows(cpts) -> dict:
     """What a cross-tenant write could change in `cpts`."""
     models = (
@@ -113,6 +119,7 @@ def tenant_rows(cpts) -> dict:
         Group,
         ImportRun,
         DetailsRequest,
+        Risk,
         *RESOURCE_MODELS.values(),
     )
     rows = {m.__name__: list(m.objects.filter(cpts=cpts).order_by("pk").values()) for m in models}

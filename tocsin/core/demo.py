@@ -13,6 +13,7 @@ from tocsin.core.enums import AuthorityBody, Profession, Role
 from tocsin.core.models import Cpts, Membership, User
 from tocsin.directory.demo import load_directory_demo
 from tocsin.resources.demo import load_resources_demo
+from tocsin.territory.demo import load_risks_demo
 from tocsin.territory.services import add_communes
 
 DEMO_DOMAIN = "cpts-demo.test"
@@ -176,6 +177,7 @@ def load_demo() -> dict:
         crisis_team = [u.email for u in staff if not u.email.startswith(("ars@", "prefecture@"))]
         load_directory_demo(cpts, people.order_by("pk"), crisis_team)
         load_resources_demo(cpts)
+        load_risks_demo(cpts)
         if created:
             log_action(None, cpts, "core.demo.loaded", cpts, {"members": created})
     return {"cpts": cpts, "logins": [(u.email, m) for u, m in _logins(cpts)]}

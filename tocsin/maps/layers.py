@@ -1,9 +1,11 @@
 """GeoJSON layers of the ecosystem map, each scoped to one CPTS and built in fixed queries."""
 
+from collections import defaultdict
+
 from django.urls import reverse
 
 from tocsin.directory.models import Organisation
-from tocsin.territory.models import TerritoryCommune
+from tocsin.territory.models import Risk, TerritoryCommune
 
 
 def feature_collection(features) -> dict:
@@ -25,6 +27,37 @@ def commune_features(cpts):
                 "insee_code": commune.insee_code,
                 "population": commune.population,
                 "mairie_phone": commune.mairie_phone,
+            },
+        }
+
+
+def risk_features(cpts):
+    """One Feature per territory commune exposed to a major risk, with the names of its risks."""
+    links = (
+        Risk.communes.through.objects.filter(risk__cpts=cpts, risk__is_major=True)
+        .order_by("risk__crisis_type", "risk__name", "risk_id")
+        .values_list("commune_id", "risk__code", "risk__name")
+    )
+    exposed = defaultdict(list)
+    for commune_id, code, name in links:
+        exposed[commune_id].append((code, name))
+    rows = TerritoryCommune.objects.for_cpts(cpts).filter(commune_id__in=list(exposed))
+    for row in rows.select_related("commune").order_by("commune__name"):
+        commune = row.commune
+        if not commune.boundary:
+            continue
+        risks = exposed[commune.pk]
+        yield {
+            "type": "Feature",
+            "geometry": commune.boundary,
+            "properties": {
+                "layer": "risks",
+                "name": commune.name,
+                "insee_code": commune.insee_code,
+                "population": commune.population,
+                "risk_count": len(risks),
+                "risks": [name for _, name in risks],
+                "risk_codes": [code for code, _ in risks],
             },
         }
 

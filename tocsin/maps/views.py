@@ -11,7 +11,13 @@ from tocsin.maps import layers
 from tocsin.resources.models import RESOURCE_MODELS
 from tocsin.resources.selectors import map_features
 
-LAYERS = [("communes", "Communes"), ("organisations", "Organisations"), ("resources", "Ressources")]
+# Drawn in this order: the risk shading under the points.
+LAYERS = [
+    ("communes", "Communes"),
+    ("risks", "Risques majeurs"),
+    ("organisations", "Organisations"),
+    ("resources", "Ressources"),
+]
 
 
 @cpts_view(*CRISIS_ROLES)
@@ -39,6 +45,11 @@ def map_page(request):
 @cpts_view(*CRISIS_ROLES)
 def communes_layer(request):
     return _geojson(layers.commune_features(request.cpts))
+
+
+@cpts_view(*CRISIS_ROLES)
+def risks_layer(request):
+    return _geojson(layers.risk_features(request.cpts))
 
 
 @cpts_view(*CRISIS_ROLES)

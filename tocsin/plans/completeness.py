@@ -88,7 +88,7 @@ def _fiches(version) -> list[Check]:
         Check(f"Fiche action pour le risque « {r} »", r.pk in covered, add_url) for r in risks
     ]
     types = {r.crisis_type for r in risks if r.pk in covered}
-    register = reverse("territory:commune_list")  # TODO-WIRE: risk register page
+    register = reverse("territory:risk_list")
     checks += [
         Check(f"Type de crise {value} couvert : {label}", value in types, register)
         for value, label in CrisisType.choices

@@ -5,6 +5,7 @@
 
   const COLOURS = {
     communes: "#4d5661",
+    risks: "#b42318",
     organisations: "#0b4f9c",
     premises: "#1f6f3a",
     equipment: "#8a5a00",
@@ -12,6 +13,9 @@
     capacity: "#5b2a86",
     human: "#00617a",
   };
+
+  // Fewest to most major risks among the exposed communes, set once the layer is loaded.
+  const riskRange = { min: 0, max: 0 };
 
   function text(tag, value, className) {
     const element = document.createElement(tag);
@@ -39,10 +43,21 @@
     if (properties.population) {
       box.appendChild(text("div", properties.population.toLocaleString("fr-FR") + " habitants"));
     }
+    if (properties.risks) {
+      const count = properties.risks.length;
+      box.appendChild(text("div", count + (count > 1 ? " risques majeurs" : " risque majeur")));
+      const list = document.createElement("ul");
+      for (const risk of properties.risks) list.appendChild(text("li", risk));
+      box.appendChild(list);
+    }
     return box;
   }
 
   function matches(properties, filters) {
+    if (properties.layer === "risks") {
+      if (filters.risk && !properties.risk_codes.includes(filters.risk)) return false;
+      return !filters.commune || properties.name === filters.commune;
+    }
     if (properties.layer === "communes") {
       return !filters.commune || properties.name === filters.commune;
     }
@@ -51,7 +66,17 @@
     return !filters.commune || properties.commune === filters.commune;
   }
 
+  function riskOpacity(count) {
+    // Relative to the territory: health risks expose every commune, the differences matter.
+    const span = riskRange.max - riskRange.min;
+    return 0.15 + (span ? 0.5 * (count - riskRange.min) / span : 0.25);
+  }
+
   function style(feature) {
+    if (feature.properties.layer === "risks") {
+      const opacity = riskOpacity(feature.properties.risk_count);
+      return { color: COLOURS.risks, weight: 1, fillColor: COLOURS.risks, fillOpacity: opacity };
+    }
     const colour = COLOURS[feature.properties.kind] || COLOURS[feature.properties.layer];
     return { color: colour, weight: 1.5, fillOpacity: 0.08 };
   }
@@ -95,6 +120,24 @@
       const option = text("option", name);
       option.value = name;
       communeSelect.appendChild(option);
+    }
+
+    const riskSelect = form.querySelector("[name=risk]");
+    const riskFeatures = data.risks ? data.risks.features : [];
+    const riskNames = new Map();
+    for (const feature of riskFeatures) {
+      const { risks, risk_codes: codes } = feature.properties;
+      codes.forEach((code, index) => riskNames.set(code, risks[index]));
+    }
+    for (const [code, name] of [...riskNames].sort((a, b) => a[1].localeCompare(b[1], "fr"))) {
+      const option = text("option", name);
+      option.value = code;
+      riskSelect.appendChild(option);
+    }
+    if (riskFeatures.length) {
+      const counts = riskFeatures.map((f) => f.properties.risk_count);
+      riskRange.min = Math.min(...counts);
+      riskRange.max = Math.max(...counts);
     }
 
     function draw() {
