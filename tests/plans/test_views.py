@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.plans.factories import validated_version
+from tocsin.core.models import AuditEntry
 from tocsin.plans import services
 from tocsin.plans.enums import PlanStatus
 from tocsin.plans.models import PlanVersion, Transmission
@@ -92,6 +93,8 @@ def test_authority_sees_only_what_was_transmitted_to_it(personas, client_for):
     ars.refresh_from_db()
     assert ars.acknowledged_by == personas.authority
     assert client.get(reverse("plans:home")).status_code == 403
+    viewed = AuditEntry.objects.filter(code="plans.transmissions.viewed", actor=personas.authority)
+    assert viewed.count() == 3  # every visit of the authority is journaled
 
 
 def test_diff_page_shows_added_and_removed_lines(personas, client_for):

@@ -15,6 +15,7 @@ AUDIT_CODES = {
     "plans.version.transmitted": "{actor} a transmis à {recipients} : {target}",
     "plans.version.acknowledged": "{actor} ({recipient}) a accusé réception : {target}",
     "plans.document.downloaded": "{actor} a téléchargé le document ({format}) : {target}",
+    "plans.transmissions.viewed": "{actor} a consulté les versions du plan transmises",
     "plans.kit.downloaded": "{actor} a téléchargé le classeur de crise",
     "plans.reminder.sent": "{actor} a rappelé la mise à jour du plan : {due}",
 }

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts, has_role
+from tocsin.core.audit import log_action
 from tocsin.core.enums import Role
 from tocsin.core.errors import DomainError
 from tocsin.plans import diff, services
@@ -258,6 +259,7 @@ def authority_list(request):
         .select_related("version", "acknowledged_by")
         .order_by("-sent_at")
     )
+    log_action(request.user, request.cpts, "plans.transmissions.viewed", request.cpts)
     return render(request, "plans/authority_list.html", {"transmissions": transmissions})
 
 
