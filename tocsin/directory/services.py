@@ -11,7 +11,10 @@ def save_organisation(actor, form):
     created = form.instance.pk is None
     with transaction.atomic():
         organisation = form.save()
-        for contact in organisation.contacts.all():  # their search text holds its name
+        # Their search text holds its name; prefetched so a hospital with hundreds of contacts
+        # costs a fixed number of queries plus one update per changed contact.
+        contacts = organisation.contacts.select_related("commune").prefetch_related("organisations")
+        for contact in contacts:
             refresh_search_text(contact)
         code = "created" if created else "updated"
         log_action(
