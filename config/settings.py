@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "tocsin.directory",
     "tocsin.resources",
     "tocsin.plans",
+    "tocsin.watch",
+    "tocsin.crises",
     "tocsin.maps",
     # Only for the Leaflet files it ships (static/leaflet/): no widget or model of it is used.
     "leaflet",
