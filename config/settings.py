@@ -189,6 +189,10 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("TOCSIN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Crisis plan: after a real crisis is lifted, its update is due within this many days (the
+# yearly date stays if it comes first). Three months leaves time for the RETEX.
+PLAN_UPDATE_AFTER_CRISIS_DAYS = env_int("TOCSIN_PLAN_UPDATE_AFTER_CRISIS_DAYS", 90)
+
 # Map background tiles: any XYZ server; empty means no background (our own layers only).
 MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "© contributeurs OpenStreetMap")
@@ -217,6 +221,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Watch (veille): reading CAP feeds and the Météo-France vigilance map. Any download or upload
+# larger than WATCH_MAX_BYTES, or slower than WATCH_FETCH_TIMEOUT seconds, is refused and
+# recorded as a failed reading; the API key is sent as the `apikey` header for vigilance.
+WATCH_FETCH_TIMEOUT = env_int("WATCH_FETCH_TIMEOUT", 20)
+WATCH_MAX_BYTES = env_int("WATCH_MAX_BYTES", 2_000_000)
+WATCH_ATTACHMENT_MAX_BYTES = env_int("WATCH_ATTACHMENT_MAX_BYTES", 10_000_000)
+METEOFRANCE_API_KEY = env_str("METEOFRANCE_API_KEY")
 
 # E-mail: written to files under DATA_DIR by default, so a laptop never sends anything out.
 EMAIL_MODE = env_choice("EMAIL_MODE", "file", {"file", "console", "smtp"})

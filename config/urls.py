@@ -9,4 +9,6 @@ urlpatterns = [
     path("ressources/", include("tocsin.resources.urls")),
     path("carte/", include("tocsin.maps.urls")),
     path("plan/", include("tocsin.plans.urls")),
+    path("veille/", include("tocsin.watch.urls")),
+    path("crises/", include("tocsin.crises.urls")),
 ]

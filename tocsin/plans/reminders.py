@@ -1,8 +1,9 @@
-"""When the plan must be updated: yearly, 12 months after the last validated version.
+"""When the plan must be updated: yearly, 12 months after the last validated version, and
+after every real crisis, PLAN_UPDATE_AFTER_CRISIS_DAYS after its levée — whichever comes first.
 
 The dashboard shows it; `send_plan_reminders` (run daily by cron or a systemd timer) e-mails
 the coordinators and référents a month before and when it is overdue, at most once a week.
-Post-crisis updates join this once crises are recorded (they are due when a crisis closes).
+An exercise's lessons go through its RETEX; only a real crisis makes the update due early.
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from tocsin.core.audit import log_action
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
 from tocsin.core.tasks import send_email
+from tocsin.crises.models import Crisis
 from tocsin.plans.models import PlanVersion
 
 NOTICE = timedelta(days=30)
@@ -27,6 +29,7 @@ REMIND_EVERY = timedelta(days=7)
 class UpdateDue:
     due_on: date | None  # None: no validated plan yet
     last_validated: PlanVersion | None
+    after_crisis: Crisis | None = None  # the lifted crisis that made it due early
 
     @property
     def overdue(self) -> bool:
@@ -41,6 +44,11 @@ class UpdateDue:
         if self.due_on is None:
             return "La CPTS n'a pas encore de plan validé par son COPIL."
         when = self.due_on.strftime("%d/%m/%Y")
+        if self.after_crisis is not None:
+            lifted = timezone.localdate(self.after_crisis.closed_at).strftime("%d/%m/%Y")
+            what = f"après la crise « {self.after_crisis.title} » (levée le {lifted})"
+            verb = "était due" if self.overdue else "est due"
+            return f"La mise à jour du plan {what} {verb} le {when}."
         if self.overdue:
             return f"La mise à jour annuelle du plan était due le {when}."
         return f"La mise à jour annuelle du plan est due le {when}."
@@ -50,7 +58,21 @@ def update_due(cpts) -> UpdateDue:
     last = PlanVersion.objects.for_cpts(cpts).published().order_by("-validated_on").first()
     if last is None or last.validated_on is None:
         return UpdateDue(None, last)
-    return UpdateDue(_add_year(last.validated_on), last)
+    yearly = _add_year(last.validated_on)
+    crisis = (
+        Crisis.objects.for_cpts(cpts)
+        .real()
+        .filter(closed_at__date__gte=last.validated_on)
+        .order_by("closed_at")
+        .first()
+    )
+    if crisis is not None:
+        after = timezone.localdate(crisis.closed_at) + timedelta(
+            days=settings.PLAN_UPDATE_AFTER_CRISIS_DAYS
+        )
+        if after < yearly:
+            return UpdateDue(after, last, crisis)
+    return UpdateDue(yearly, last)
 
 
 def _add_year(day: date) -> date:

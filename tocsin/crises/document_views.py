@@ -1,0 +1,131 @@
+"""Downloads of a crisis: the main courante (CSV, PDF), a point de situation's PDF and the
+closing evidence (CSV, PDF). Each is audited; none is cached by the browser."""
+
+import csv
+import io
+
+from django.http import FileResponse, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
+
+from tocsin.core.access import CRISIS_ROLES, cpts_view
+from tocsin.core.audit import log_action
+from tocsin.crises import figures, reports, selectors
+from tocsin.crises.views import _crisis, _report
+from tocsin.plans.documents import pdf_document
+
+PDF = "application/pdf"
+CSV = "text/csv; charset=utf-8"
+
+
+def _name(crisis, what, extension) -> str:
+    mode = "exercice-" if crisis.is_exercise else ""
+    return f"{what}-{mode}{crisis.cpts.slug}-{crisis.pk}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def _download(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    add_never_cache_headers(response)
+    return response
+
+
+def _csv(header, rows) -> bytes:
+    buffer = io.StringIO()
+    # Semicolons and a BOM: what French spreadsheet software opens without an import wizard.
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S") if moment else ""
+
+
+@cpts_view(*CRISIS_ROLES)
+@require_GET
+def log_csv(request, pk):
+    crisis = _crisis(request, pk)
+    entries = crisis.entries.select_related("corrects").order_by("seq")
+    rows = (
+        [e.seq, _local(e.at), e.author_name, e.get_kind_display(), e.text,
+         e.corrects.seq if e.corrects else "", "oui" if e.automatic else "", e.hash]
+        for e in entries.iterator(chunk_size=2000)
+    )  # fmt: skip
+    header = ["n°", "heure", "auteur", "nature", "texte", "corrige", "automatique", "empreinte"]
+    content = _csv(header, rows)
+    log_action(request.user, request.cpts, "crises.logbook.exported", crisis, {"format": "CSV"})
+    return _download(content, _name(crisis, "main-courante", "csv"), CSV)
+
+
+@cpts_view(*CRISIS_ROLES)
+@require_GET
+def log_pdf(request, pk):
+    crisis = _crisis(request, pk)
+    context = {
+        "crisis": crisis,
+        "cpts": crisis.cpts,
+        "entries": crisis.entries.select_related("corrects").order_by("seq"),
+        "integrity": selectors.integrity(crisis, fresh=True),
+        "generated_at": timezone.now(),
+    }
+    content = pdf_document(render_to_string("crises/pdf/log.html", context)).write_pdf()
+    log_action(request.user, request.cpts, "crises.logbook.exported", crisis, {"format": "PDF"})
+    return _download(content, _name(crisis, "main-courante", "pdf"), PDF)
+
+
+@cpts_view(*CRISIS_ROLES)
+@require_GET
+def report_pdf(request, pk, number):
+    crisis = _crisis(request, pk)
+    report = _report(request, crisis, number)
+    if report.document:
+        name = reports.document_name(report)
+        response = FileResponse(
+            report.document.open("rb"), as_attachment=True, filename=name, content_type=PDF
+        )
+        response["X-Document-SHA256"] = report.document_sha256
+        add_never_cache_headers(response)
+    else:  # a draft: rendered as it stands now, never stored
+        response = _download(reports.render_report_pdf(report), reports.document_name(report), PDF)
+    log_action(request.user, request.cpts, "crises.report.downloaded", crisis,
+               {"number": report.number})  # fmt: skip
+    return response
+
+
+@cpts_view(*CRISIS_ROLES)
+@require_GET
+def evidence_csv(request, pk):
+    crisis = _crisis(request, pk)
+    proof = figures.evidence(crisis)
+    rows = [
+        ["CPTS", crisis.cpts.name],
+        ["Crise", crisis.title],
+        ["Mode", "EXERCICE" if crisis.is_exercise else "Crise réelle"],
+        ["Type (ACI)", crisis.get_crisis_type_display()],
+        ["Début", _local(crisis.started_at)],
+        ["Levée", _local(crisis.closed_at)],
+        *([label, value] for label, value in proof.rows()),
+    ]
+    content = _csv(["indicateur", "valeur"], rows)
+    log_action(request.user, request.cpts, "crises.evidence.exported", crisis, {"format": "CSV"})
+    return _download(content, _name(crisis, "bilan", "csv"), CSV)
+
+
+@cpts_view(*CRISIS_ROLES)
+@require_GET
+def evidence_pdf(request, pk):
+    crisis = _crisis(request, pk)
+    context = {
+        "crisis": crisis,
+        "cpts": crisis.cpts,
+        "evidence": figures.evidence(crisis),
+        "reports": crisis.reports.exclude(status="draft").order_by("number"),
+        "generated_at": timezone.now(),
+    }
+    content = pdf_document(render_to_string("crises/pdf/evidence.html", context)).write_pdf()
+    log_action(request.user, request.cpts, "crises.evidence.exported", crisis, {"format": "PDF"})
+    return _download(content, _name(crisis, "bilan", "pdf"), PDF)
