@@ -41,6 +41,14 @@ def _crisis(request, pk) -> Crisis:
         raise Http404("Crise introuvable.") from exc
 
 
+def _in_crisis(queryset, crisis, **lookup):
+    """A row of `crisis`, itself loaded within the current CPTS: never another tenant's row."""
+    try:
+        return queryset.get(crisis=crisis, **lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404("Introuvable dans cette crise.") from exc
+
+
 def _run(request, operation, *args, success="", **kwargs):
     """Run a service; a DomainError becomes a message. Returns the result, or None."""
     try:
@@ -137,8 +145,7 @@ def cell(request, pk):
 
 
 def _seat(request, crisis, seat_pk) -> CellSeat:
-    return get_for_cpts(request, CellSeat.objects.select_related("crisis", "contact"),
-                        pk=seat_pk, crisis=crisis, crisis__cpts=request.cpts)  # fmt: skip
+    return _in_crisis(CellSeat.objects.select_related("crisis", "contact"), crisis, pk=seat_pk)
 
 
 @cpts_view(*CRISIS_ROLES)
@@ -241,8 +248,7 @@ def tasks(request, pk):
 
 
 def _task(request, crisis, task_pk) -> Task:
-    return get_for_cpts(request, Task.objects.select_related("crisis", "assignee"),
-                        pk=task_pk, crisis=crisis, crisis__cpts=request.cpts)  # fmt: skip
+    return _in_crisis(Task.objects.select_related("crisis", "assignee"), crisis, pk=task_pk)
 
 
 @cpts_view(*CRISIS_ROLES)
@@ -293,8 +299,7 @@ def report_prepare(request, pk):
 
 
 def _report(request, crisis, number) -> SituationReport:
-    return get_for_cpts(request, SituationReport.objects.select_related("crisis"),
-                        number=number, crisis=crisis, crisis__cpts=request.cpts)  # fmt: skip
+    return _in_crisis(SituationReport.objects.select_related("crisis"), crisis, number=number)
 
 
 @cpts_view(*CRISIS_ROLES)
