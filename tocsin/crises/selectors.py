@@ -26,7 +26,7 @@ def task_counts(crisis) -> dict:
 
 def integrity(crisis, *, fresh=False) -> logbook.Verification:
     """The chain check, kept a few minutes: it reads the whole log, the badge must not."""
-    key = f"crises:integrity:{crisis.pk}:{crisis.log_length}"
+    key = f"crises:integrity:{crisis.pk}:{crisis.log_head}"  # a new entry, a new check
     if fresh:
         result = logbook.verify(crisis)
         cache.set(key, result, INTEGRITY_CACHE_SECONDS)
