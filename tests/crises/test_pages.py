@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.crises.factories import active_crisis, plan_with_canicule
+from tocsin.core.models import AuditEntry
 from tocsin.crises import logbook, reports, services
 from tocsin.crises.models import Crisis, Task
 from tocsin.watch.models import Signal
@@ -192,3 +193,23 @@ def test_report_pages_prepare_validate_send(
     response = client.get(reverse("crises:report_pdf", args=[crisis.pk, 1]))
     assert response["X-Document-SHA256"] == crisis.reports.get().document_sha256
     response.close()
+
+
+def test_authorities_find_the_points_sent_and_their_downloads_are_logged(
+    crisis, personas, client_for
+):
+    draft = reports.prepare_report(personas.referent, crisis)
+    client = client_for(personas.authority)
+    assert "Aucun point de situation reçu." in client.get(reverse("crises:authority_reports")).text
+    url = reverse("crises:authority_report_pdf", args=[draft.pk])
+    assert client.get(url).status_code == 404  # a draft was never sent
+    reports.validate_report(personas.referent, draft)
+    reports.send_report(personas.referent, draft, [personas.authority.email])
+    page = client.get(reverse("crises:authority_reports")).text
+    assert "Point de situation n° 1 (PDF)" in page and "EXERCICE" in page
+    response = client.get(url)
+    assert response["X-Document-SHA256"] == draft.document_sha256
+    response.close()
+    assert AuditEntry.objects.filter(
+        actor=personas.authority, code="crises.report.downloaded"
+    ).exists()

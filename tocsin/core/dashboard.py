@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
+from tocsin.crises.models import Crisis
 from tocsin.plans.reminders import update_due
 from tocsin.territory.selectors import territory_summary
 
@@ -15,6 +16,8 @@ def build_dashboard(membership) -> dict:
         "territory": territory_summary(cpts),
         "crisis_team": _crisis_team(cpts),
     }
+    if membership.role in (Role.COORDINATOR, Role.REFERENT, Role.CELL_MEMBER):
+        context["active_crises"] = list(Crisis.objects.for_cpts(cpts).active())
     if membership.role in (Role.COORDINATOR, Role.REFERENT):
         context["plan_due"] = update_due(cpts)
     if membership.role == Role.COORDINATOR:

@@ -4,7 +4,7 @@ closing evidence (CSV, PDF). Each is audited; none is cached by the browser."""
 import csv
 import io
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -12,7 +12,10 @@ from django.views.decorators.http import require_GET
 
 from tocsin.core.access import CRISIS_ROLES, cpts_view
 from tocsin.core.audit import log_action
+from tocsin.core.enums import Role
 from tocsin.crises import figures, reports, selectors
+from tocsin.crises.enums import ReportStatus
+from tocsin.crises.models import SituationReport
 from tocsin.crises.views import _crisis, _report
 from tocsin.plans.documents import pdf_document
 
@@ -83,16 +86,22 @@ def report_pdf(request, pk, number):
     crisis = _crisis(request, pk)
     report = _report(request, crisis, number)
     if report.document:
-        name = reports.document_name(report)
-        response = FileResponse(
-            report.document.open("rb"), as_attachment=True, filename=name, content_type=PDF
-        )
-        response["X-Document-SHA256"] = report.document_sha256
-        add_never_cache_headers(response)
+        response = _stored(report)
     else:  # a draft: rendered as it stands now, never stored
         response = _download(reports.render_report_pdf(report), reports.document_name(report), PDF)
     log_action(request.user, request.cpts, "crises.report.downloaded", crisis,
                {"number": report.number})  # fmt: skip
+    return response
+
+
+def _stored(report):
+    """The PDF validated once: every reader gets the same file, with its fingerprint."""
+    name = reports.document_name(report)
+    response = FileResponse(
+        report.document.open("rb"), as_attachment=True, filename=name, content_type=PDF
+    )
+    response["X-Document-SHA256"] = report.document_sha256
+    add_never_cache_headers(response)
     return response
 
 
@@ -129,3 +138,18 @@ def evidence_pdf(request, pk):
     content = pdf_document(render_to_string("crises/pdf/evidence.html", context)).write_pdf()
     log_action(request.user, request.cpts, "crises.evidence.exported", crisis, {"format": "PDF"})
     return _download(content, _name(crisis, "bilan", "pdf"), PDF)
+
+
+@cpts_view(Role.AUTHORITY)
+@require_GET
+def authority_report_pdf(request, pk):
+    try:
+        report = SituationReport.objects.select_related("crisis__cpts").get(
+            pk=pk, crisis__cpts=request.cpts, status=ReportStatus.SENT
+        )
+    except SituationReport.DoesNotExist as exc:
+        raise Http404("Point de situation introuvable.") from exc
+    response = _stored(report)
+    log_action(request.user, request.cpts, "crises.report.downloaded", report.crisis,
+               {"number": report.number})  # fmt: skip
+    return response

@@ -6,6 +6,10 @@ app_name = "crises"
 urlpatterns = [
     path("", views.crisis_list, name="list"),
     path("activer/", views.activate, name="activate"),
+    path("recus/", views.authority_reports, name="authority_reports"),
+    path(
+        "recus/<int:pk>/point.pdf", document_views.authority_report_pdf, name="authority_report_pdf"
+    ),
     path("<int:pk>/", views.dashboard, name="dashboard"),
     path("<int:pk>/phase/", views.phase, name="phase"),
     path("<int:pk>/lever/", views.close, name="close"),

@@ -358,3 +358,17 @@ def evidence(request, pk):
     crisis = _crisis(request, pk)
     return _page(request, crisis, "crises/evidence.html", evidence=figures.evidence(crisis),
                  counts=selectors.task_counts(crisis))  # fmt: skip
+
+
+# --- What the authorities received ---
+
+
+@cpts_view(Role.AUTHORITY)
+def authority_reports(request):
+    """The points de situation sent by the CPTS, for its ARS, Préfecture and CPAM members."""
+    sent = (
+        SituationReport.objects.filter(crisis__cpts=request.cpts, status=ReportStatus.SENT)
+        .select_related("crisis")
+        .order_by("-crisis__started_at", "-number")
+    )
+    return render(request, "crises/authority_reports.html", {"reports": sent})
