@@ -192,6 +192,8 @@ if env_bool("TOCSIN_BEHIND_PROXY", False):
 # Crisis plan: after a real crisis is lifted, its update is due within this many days (the
 # yearly date stays if it comes first). Three months leaves time for the RETEX.
 PLAN_UPDATE_AFTER_CRISIS_DAYS = env_int("TOCSIN_PLAN_UPDATE_AFTER_CRISIS_DAYS", 90)
+# How often an open crisis dashboard reloads its live part (seconds, 5 at least).
+CRISIS_LIVE_REFRESH_SECONDS = max(5, env_int("TOCSIN_CRISIS_LIVE_REFRESH_SECONDS", 20))
 
 # Map background tiles: any XYZ server; empty means no background (our own layers only).
 MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

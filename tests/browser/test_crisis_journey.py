@@ -12,6 +12,8 @@ from tests.browser.conftest import screenshot
 from tests.browser.test_directory_journey import sign_in_with_totp
 from tests.plans.factories import validated_version
 from tocsin.core.demo import DEMO_DOMAIN, load_demo
+from tocsin.core.models import User
+from tocsin.crises import services
 from tocsin.crises.models import Crisis, ReportSend
 from tocsin.directory.models import Contact
 from tocsin.plans.enums import AlertLevel, CellFunction, FicheKind
@@ -48,10 +50,9 @@ def exercise_alert(tmp_path) -> Path:
     return path
 
 
-def test_an_exercise_from_cap_alert_to_levee(page, tmp_path):
+def test_an_exercise_from_cap_alert_to_levee(page, tmp_path, settings):
+    settings.CRISIS_LIVE_REFRESH_SECONDS = 5
     cpts = load_demo()["cpts"]
-    from tocsin.core.models import User
-
     demo_plan(cpts, User.objects.get(email=f"coordination@{DEMO_DOMAIN}"))
 
     # The référent receives the alert and activates the exercise from it.
@@ -91,8 +92,12 @@ def test_an_exercise_from_cap_alert_to_levee(page, tmp_path):
     page.get_by_role("button", name="Se déconnecter").click()
 
     # The référent prepares, validates and sends a point de situation, then lifts the crisis.
+    # Meanwhile the open dashboard picks up what others write, without a reload.
     sign_in_with_totp(page, f"referent@{DEMO_DOMAIN}")
     page.goto(f"/crises/{crisis.pk}/")
+    cell_member = User.objects.get(email=f"cellule.kine@{DEMO_DOMAIN}")
+    services.add_entry(cell_member, crisis, "received", "Appel de l'ARS : point à 18 h")
+    page.locator(".timeline").get_by_text("Appel de l'ARS : point à 18 h").wait_for(timeout=15_000)
     page.get_by_role("button", name="Préparer un point de situation").click()
     actions = page.get_by_label("Décisions et actions")
     assert "EHPAD Les Tamaris joint" in actions.input_value()

@@ -1,6 +1,7 @@
 """Crisis pages: activation, the live dashboard, the cell, the main courante, the task board,
 the points de situation and the closure. Views stay thin: services do the work."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -100,7 +101,8 @@ def dashboard(request, pk):
     if request.GET.get("partial"):
         return _page(request, crisis, "crises/_live.html", **context)
     return _page(request, crisis, "crises/dashboard.html", entry_form=EntryForm(),
-                 phase_form=PhaseForm(initial={"phase": crisis.phase}), **context)  # fmt: skip
+                 phase_form=PhaseForm(initial={"phase": crisis.phase}),
+                 live_every=settings.CRISIS_LIVE_REFRESH_SECONDS, **context)  # fmt: skip
 
 
 @cpts_view(*PILOT_ROLES)
