@@ -192,7 +192,9 @@ def test_report_pages_prepare_validate_send(
     assert [m.to for m in mailoutbox] == [[personas.authority.email]]
     response = client.get(reverse("crises:report_pdf", args=[crisis.pk, 1]))
     assert response["X-Document-SHA256"] == crisis.reports.get().document_sha256
-    response.close()
+    # Reading the stream closes it the way the test client expects (closing it by hand would
+    # fire request_finished and close the database connection of the test).
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_authorities_find_the_points_sent_and_their_downloads_are_logged(
@@ -209,7 +211,9 @@ def test_authorities_find_the_points_sent_and_their_downloads_are_logged(
     assert "Point de situation n° 1 (PDF)" in page and "EXERCICE" in page
     response = client.get(url)
     assert response["X-Document-SHA256"] == draft.document_sha256
-    response.close()
+    # Reading the stream closes it the way the test client expects (closing it by hand would
+    # fire request_finished and close the database connection of the test).
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert AuditEntry.objects.filter(
         actor=personas.authority, code="crises.report.downloaded"
     ).exists()
