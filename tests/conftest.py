@@ -8,7 +8,9 @@ who coordinates another CPTS.
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from tests.factories import (
@@ -33,6 +35,8 @@ from tocsin.directory.enums import ImportKind, ImportStatus
 from tocsin.directory.models import DetailsRequest, ImportRun
 from tocsin.territory.enums import CrisisType, RiskSource
 from tocsin.territory.models import Risk
+from tocsin.watch.enums import FeedKind, Level, SignalSource
+from tocsin.watch.models import Attachment, Feed, Signal
 
 
 @pytest.fixture(autouse=True)
@@ -99,6 +103,17 @@ def personas(db) -> Personas:
             crisis_type=CrisisType.CARE_DISRUPTION,
             is_major=False,  # tests that count the major risks create their own
         ).communes.add(commune)
+        # --- watch ---
+        signal = Signal.objects.create(
+            cpts=tenant, source=SignalSource.MANUAL, sender="ARS", sent_at=timezone.now(),
+            level=Level.YELLOW, event="Signal d'essai", headline="Signal d'essai",
+        )  # fmt: skip
+        Attachment.objects.create(
+            signal=signal, name="note.txt", file=ContentFile(b"Note d'essai", name="note.txt")
+        )
+        Feed.objects.create(
+            cpts=tenant, kind=FeedKind.CAP, name="Flux d'essai", url="http://127.0.0.1:9/flux.xml"
+        )
 
     def person(role, cpts=cpts, **extra):
         return MembershipFactory(cpts=cpts, role=role, **extra).user

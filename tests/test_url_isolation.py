@@ -7,19 +7,25 @@ URL_SAMPLES says how to build them for a given CPTS.
 
 import pytest
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.conftest import login
 from tests.plans.factories import validated_version
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
+from tocsin.crises import reports
+from tocsin.crises import services as crisis_services
+from tocsin.crises.models import CellSeat, Crisis, LogEntry, ReportSend, SituationReport, Task
 from tocsin.directory.freshness import SALT
 from tocsin.directory.models import Contact, DetailsRequest, Group, ImportRun, Organisation
 from tocsin.plans import services
 from tocsin.plans.models import CellMember, Fiche, PlanSection, PlanVersion, Transmission
 from tocsin.resources.models import Capacity, Equipment, HumanResource, Premises, Stock
 from tocsin.territory.models import Risk, TerritoryCommune
+from tocsin.watch.models import Attachment, Feed, Fetch, Signal
 
 # How to fill each parameterised route with objects belonging to `cpts`.
 URL_SAMPLES = {
@@ -103,10 +109,70 @@ def plans_in_both_cpts(personas):
         services.start_plan(coordinator, cpts)
 
 
+# --- crises ---
+CRISIS_ROUTES = [
+    "dashboard", "phase", "close", "evidence", "evidence_csv", "evidence_pdf", "cell", "cell_add",
+    "log", "log_verify", "log_csv", "log_pdf", "tasks", "reports", "report_prepare",
+]  # fmt: skip
+for _name in CRISIS_ROUTES:
+    URL_SAMPLES[f"crises:{_name}"] = lambda cpts: {"pk": _crisis(cpts).pk}
+for _name in ("seat_join", "seat_leave"):
+    URL_SAMPLES[f"crises:{_name}"] = lambda cpts: {
+        "pk": _crisis(cpts).pk,
+        "seat": _crisis(cpts).seats.first().pk,
+    }
+for _name in ("task_edit", "task_status"):
+    URL_SAMPLES[f"crises:{_name}"] = lambda cpts: {
+        "pk": _crisis(cpts).pk,
+        "task": _crisis(cpts).tasks.first().pk,
+    }
+URL_SAMPLES["crises:authority_report_pdf"] = lambda cpts: {
+    "pk": SituationReport.objects.get(crisis__cpts=cpts).pk
+}
+for _name in ("report_detail", "report_validate", "report_send", "report_pdf"):
+    URL_SAMPLES[f"crises:{_name}"] = lambda cpts: {"pk": _crisis(cpts).pk, "number": 1}
+
+
+def _crisis(cpts):
+    return Crisis.objects.get(cpts=cpts)
+
+
+@pytest.fixture(autouse=True)
+def crises_in_both_cpts(personas, plans_in_both_cpts):
+    """An active exercise in each CPTS, with a seat, a task and a draft point de situation."""
+    for cpts, referent in ((personas.cpts, personas.coordinator),
+                           (personas.other_cpts, personas.outsider)):  # fmt: skip
+        crisis = crisis_services.activate_crisis(
+            referent, cpts, title="Exercice", crisis_type=2, risk=None, phase="alerte",
+            is_exercise=True, started_at=timezone.now(),
+        )  # fmt: skip
+        contact = Contact.objects.filter(cpts=cpts).first()
+        crisis_services.add_to_cell(referent, crisis, contact, "direction")
+        crisis_services.add_task(referent, crisis, "Appeler les EHPAD")
+        report = reports.prepare_report(referent, crisis)
+        # Marked sent without rendering a PDF: this fixture runs before every test here.
+        report.document.save("point.pdf", ContentFile(b"%PDF-1.7"), save=False)
+        SituationReport.objects.filter(pk=report.pk).update(
+            status="sent", document=report.document.name
+        )
+
+
 for _action in ("detail", "edit", "delete"):
     URL_SAMPLES[f"territory:risk_{_action}"] = lambda cpts: {
         "pk": Risk.objects.filter(cpts=cpts).first().pk
     }
+
+
+# --- watch ---
+URL_SAMPLES["watch:signal_detail"] = lambda cpts: {
+    "pk": Signal.objects.filter(cpts=cpts).first().pk
+}
+URL_SAMPLES["watch:attachment"] = lambda cpts: {
+    "signal_pk": Attachment.objects.filter(signal__cpts=cpts).first().signal_id,
+    "pk": Attachment.objects.filter(signal__cpts=cpts).first().pk,
+}
+for _name in ("feed_edit", "feed_delete", "feed_poll"):
+    URL_SAMPLES[f"watch:{_name}"] = lambda cpts: {"pk": Feed.objects.filter(cpts=cpts).first().pk}
 
 
 def tenant_rows(cpts) -> dict:
@@ -128,6 +194,17 @@ def tenant_rows(cpts) -> dict:
             model.objects.filter(version__cpts=cpts).order_by("pk").values()
         )
     rows["PlanVersion"] = list(PlanVersion.objects.filter(cpts=cpts).order_by("pk").values())
+    rows["Crisis"] = list(Crisis.objects.filter(cpts=cpts).order_by("pk").values())
+    for model in (CellSeat, LogEntry, Task, SituationReport):
+        rows[model.__name__] = list(model.objects.filter(crisis__cpts=cpts).order_by("pk").values())
+    rows["ReportSend"] = list(ReportSend.objects.filter(report__crisis__cpts=cpts).values())
+    # --- watch ---
+    rows["Signal"] = list(Signal.objects.filter(cpts=cpts).order_by("pk").values())
+    rows["Feed"] = list(Feed.objects.filter(cpts=cpts).order_by("pk").values())
+    for model, parent in ((Attachment, "signal"), (Fetch, "feed")):
+        rows[model.__name__] = list(
+            model.objects.filter(**{f"{parent}__cpts": cpts}).order_by("pk").values()
+        )
     return rows
 
 

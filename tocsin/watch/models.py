@@ -4,8 +4,11 @@ Manual entries (a DGS-Urgent, an ARS call), CAP 1.2 alerts and Météo-France vi
 land here as `Signal` rows; a crisis can then be activated from one of them.
 """
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tocsin.core.models import Cpts, User
 from tocsin.watch.enums import FeedKind, Level, SignalSource
@@ -18,11 +21,17 @@ class SignalQuerySet(models.QuerySet):
     def in_force(self):
         return self.filter(cancelled_at__isnull=True, superseded_by__isnull=True)
 
+    def current(self, now=None):
+        """In force and not past its end."""
+        now = now or timezone.now()
+        return self.in_force().filter(Q(expires__isnull=True) | Q(expires__gt=now))
+
 
 class Signal(models.Model):
     cpts = models.ForeignKey(Cpts, models.CASCADE, related_name="signals")
     source = models.CharField("origine", max_length=20, choices=SignalSource)
-    # CAP identifier, or "<domain>:<phenomenon>:<period>" for vigilance; blank for manual ones.
+    # CAP identifier; for vigilance "<domain>:<phenomenon>:<day>@<bulletin time>" (a colour
+    # change is a new signal, see services.import_vigilance); blank for manual ones.
     identifier = models.CharField("identifiant", max_length=300, blank=True)
     sender = models.CharField("émetteur", max_length=300, blank=True)
     sent_at = models.DateTimeField("émis le")
@@ -42,10 +51,12 @@ class Signal(models.Model):
         "self", models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name="remplacé par",
     )  # fmt: skip
-    feed = models.ForeignKey(
-        "Feed", models.SET_NULL, null=True, blank=True, related_name="signals"
-    )
+    feed = models.ForeignKey("Feed", models.SET_NULL, null=True, blank=True, related_name="signals")
     created_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    # CAP alerts: msgType, where the document came from, and the document itself as evidence.
+    message_type = models.CharField("type de message", max_length=10, blank=True)
+    document_url = models.URLField("adresse du document", max_length=500, blank=True)
+    document = models.TextField("document d'origine", blank=True)
 
     objects = SignalQuerySet.as_manager()
 
@@ -67,6 +78,18 @@ class Signal(models.Model):
     @property
     def is_in_force(self) -> bool:
         return self.cancelled_at is None and self.superseded_by_id is None
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expires is not None and self.expires <= timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        if self.cancelled_at:
+            return "Terminé"
+        if self.superseded_by_id:
+            return "Remplacé"
+        return "Échu" if self.has_expired else "En vigueur"
 
 
 class Attachment(models.Model):
@@ -101,6 +124,14 @@ class Feed(models.Model):
 
     def __str__(self):
         return self.name
+
+    def is_due(self, now=None) -> bool:
+        if not self.enabled:
+            return False
+        if self.last_fetched_at is None:
+            return True
+        now = now or timezone.now()
+        return self.last_fetched_at <= now - timedelta(minutes=self.every_minutes)
 
 
 class Fetch(models.Model):
