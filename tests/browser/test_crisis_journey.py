@@ -62,7 +62,9 @@ def test_an_exercise_from_cap_alert_to_levee(page, tmp_path, settings):
         exercise_alert(tmp_path)
     )
     page.get_by_role("button", name="Importer").click()
+    screenshot(page, "watch-cap-import")
     page.get_by_role("link", name="Vigilance orange canicule en Loire-Atlantique").click()
+    screenshot(page, "watch-signal")
     page.get_by_role("link", name="Activer une crise depuis ce signal").click()
     assert page.get_by_label("EXERCICE").is_checked()
     assert page.get_by_label("Intitulé").input_value() == (
