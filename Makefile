@@ -44,6 +44,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) bench/run.py
 	$(PY) bench/directory_import.py
+	$(PY) bench/crisis_load.py
 
 clean:
 	rm -rf $(VENV) staticfiles

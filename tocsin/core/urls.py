@@ -5,6 +5,7 @@ from tocsin.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("sante/", views.health, name="health"),
     path("connexion/", views.login_view, name="login"),
     path("deconnexion/", views.logout_view, name="logout"),
     path("mot-de-passe/oubli/", views.password_reset, name="password_reset"),

@@ -1,10 +1,12 @@
-"""Views of the core app: sign-in and 2FA, account, CPTS switch, dashboard, members, audit."""
+"""Views of the core app: sign-in and 2FA, account, CPTS switch, dashboard, members, audit,
+and the health check."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -26,6 +28,12 @@ from tocsin.core.forms import (
 )
 from tocsin.core.middleware import SESSION_CPTS_KEY
 from tocsin.core.models import AuditEntry, Membership, User
+
+
+@public_view
+def health(request):
+    """For load balancers and monitoring: the application answers. Reads nothing."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home_cpts(user):
