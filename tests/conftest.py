@@ -8,6 +8,7 @@ who coordinates another CPTS.
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
@@ -50,6 +51,8 @@ def _test_settings(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     # Argon2 stays the production hasher (tested in test_settings); MD5 keeps the suite fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test starts with an empty cache: row ids restart, cached pages and checks must not.
+    cache.clear()
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.crises.factories import active_crisis, plan_with_canicule
 from tocsin.core.models import AuditEntry
-from tocsin.crises import logbook, reports, services
+from tocsin.crises import logbook, reports, selectors, services
 from tocsin.crises.models import Crisis, Task
 from tocsin.watch.models import Signal
 
@@ -217,3 +217,26 @@ def test_authorities_find_the_points_sent_and_their_downloads_are_logged(
     assert AuditEntry.objects.filter(
         actor=personas.authority, code="crises.report.downloaded"
     ).exists()
+
+
+def test_the_live_part_follows_every_change_even_without_a_logbook_entry(
+    crisis, personas, client_for
+):
+    client = client_for(personas.cell_member)
+    url = reverse("crises:dashboard", args=[crisis.pk]) + "?partial=1"
+    assert "Rappeler la pharmacie du port" not in client.get(url).text
+    services.add_task(personas.referent, crisis, "Rappeler la pharmacie du port")
+    assert "Rappeler la pharmacie du port" in client.get(url).text
+
+
+def test_the_badge_checks_new_entries_without_rereading_the_log(crisis, personas):
+    assert selectors.integrity(crisis).ok
+    entry = services.add_entry(personas.referent, crisis, "information", "Nouvelle entrée")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE crises_logentry SET text = 'Changée' WHERE id = %s", [entry.pk])
+    crisis.refresh_from_db()
+    result = selectors.integrity(crisis)
+    assert result.broken_seq == entry.seq
+    # An older row changed after its check shows at the next full walk, or on demand.
+    fixed = Crisis.objects.get(pk=crisis.pk)
+    assert selectors.integrity(fixed, fresh=True).broken_seq == entry.seq

@@ -11,6 +11,7 @@ def tocsin(request):
     return {
         "current_cpts": getattr(request, "cpts", None),
         "current_membership": membership,
+        "current_role": membership.role if membership else "",
         "user_memberships": getattr(request, "memberships", []),
         "is_coordinator": bool(membership and membership.role == Role.COORDINATOR),
         "is_crisis_role": bool(membership and membership.role in CRISIS_ROLES),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tocsin.crises.models import Crisis, LogEntry
@@ -53,7 +54,9 @@ def append(crisis, kind, text, *, author=None, author_name="", corrects=None, au
         )
         entry.hash = entry_hash(entry, corrects.seq if corrects else None)
         entry.save()
-        Crisis.objects.filter(pk=crisis.pk).update(log_length=entry.seq, log_head=entry.hash)
+        Crisis.objects.filter(pk=crisis.pk).update(
+            log_length=entry.seq, log_head=entry.hash, revision=F("revision") + 1
+        )
     crisis.log_length, crisis.log_head = entry.seq, entry.hash
     return entry
 
@@ -63,6 +66,7 @@ class Verification:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    head: str = GENESIS  # hash of the last entry verified, to resume from
 
     @property
     def ok(self) -> bool:
@@ -75,30 +79,40 @@ class Verification:
         return f"Main courante altérée à l'entrée n° {self.broken_seq} : {self.reason}"
 
 
-def verify(crisis, batch_size=2000) -> Verification:
-    """Walk the chain from the first entry; report the first entry that does not hold."""
-    expected_prev, expected_seq = GENESIS, 1
-    seqs = {}
+def verify(crisis, *, after: int = 0, prev_hash: str = GENESIS, batch_size=2000) -> Verification:
+    """Walk the chain and report the first entry that does not hold.
+
+    From the start by default; `after` and `prev_hash` resume from an entry already verified,
+    so a page can check only what was appended since (a full walk still runs regularly).
+    """
+    expected_prev, expected_seq = prev_hash, after + 1
     rows = (
-        LogEntry.objects.filter(crisis_id=crisis.pk)
+        LogEntry.objects.filter(crisis_id=crisis.pk, seq__gt=after)
         .order_by("seq")
-        .values_list("pk", "seq", "at", "author_name", "kind", "text", "corrects_id",
-                     "automatic", "prev_hash", "hash")
+        .values_list("seq", "at", "author_name", "kind", "text", "corrects__seq",
+                     "corrects_id", "automatic", "prev_hash", "hash")
     )  # fmt: skip
-    checked = 0
-    for pk, seq, at, author_name, kind, text, corrects_id, automatic, prev, stored in rows.iterator(
-        chunk_size=batch_size
-    ):
-        seqs[pk] = seq
+    checked = after
+    for (
+        seq,
+        at,
+        author_name,
+        kind,
+        text,
+        corrects_seq,
+        corrects_id,
+        automatic,
+        prev,
+        stored,
+    ) in rows.iterator(chunk_size=batch_size):
         if seq != expected_seq:
             return Verification(checked, expected_seq, "entrée manquante ou renumérotée.")
         if prev != expected_prev:
             return Verification(checked, seq, "le lien avec l'entrée précédente est rompu.")
+        if corrects_id and (corrects_seq is None or corrects_seq >= seq):
+            return Verification(checked, seq, "l'entrée corrigée n'existe pas avant elle.")
         entry = LogEntry(crisis_id=crisis.pk, seq=seq, at=at, author_name=author_name,
                          kind=kind, text=text, automatic=automatic, prev_hash=prev)  # fmt: skip
-        corrects_seq = seqs.get(corrects_id) if corrects_id else None
-        if corrects_id and corrects_seq is None:
-            return Verification(checked, seq, "l'entrée corrigée n'existe pas avant elle.")
         if entry_hash(entry, corrects_seq) != stored:
             return Verification(checked, seq, "son contenu a été modifié après enregistrement.")
         expected_prev, expected_seq = stored, seq + 1
@@ -110,4 +124,4 @@ def verify(crisis, batch_size=2000) -> Verification:
         return Verification(checked, length + 1, "entrée ajoutée en dehors de Tocsin.")
     if checked and head != expected_prev:
         return Verification(checked, checked, "la dernière entrée ne correspond plus.")
-    return Verification(checked)
+    return Verification(checked, head=expected_prev)

@@ -57,6 +57,8 @@ class Crisis(models.Model):
     # Head of the logbook's hash chain, so appending never reads the whole log.
     log_length = models.PositiveIntegerField(default=0, editable=False)
     log_head = models.CharField(max_length=64, default="", editable=False)
+    # Bumped by every change to the crisis or its rows: the key of what pages cache.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CrisisQuerySet.as_manager()
 
@@ -71,6 +73,10 @@ class Crisis(models.Model):
     @property
     def is_active(self) -> bool:
         return self.phase in ACTIVE_PHASES
+
+    def touch(self):
+        """Mark the crisis as changed, so that no page serves what it cached before."""
+        Crisis.objects.filter(pk=self.pk).update(revision=models.F("revision") + 1)
 
 
 class CellSeat(models.Model):

@@ -68,6 +68,7 @@ def prepare_report(actor, crisis) -> SituationReport:
     with transaction.atomic():
         report.save()
         log_action(actor, crisis.cpts, "crises.report.prepared", crisis, {"number": report.number})
+        crisis.touch()
     return report
 
 
@@ -79,6 +80,7 @@ def save_report(actor, form):
         form.save()
         log_action(actor, report.crisis.cpts, "crises.report.saved", report.crisis,
                    {"number": report.number})  # fmt: skip
+        report.crisis.touch()
     return report
 
 

@@ -216,6 +216,7 @@ def add_task(actor, crisis, title, function="", assignee=None, due_at=None) -> T
                                    assignee=assignee, due_at=due_at, created_by=actor,
                                    position=crisis.tasks.count())  # fmt: skip
         log_action(actor, crisis.cpts, "crises.task.added", crisis, {"task": task.title})
+        crisis.touch()
     return task
 
 
@@ -228,6 +229,7 @@ def update_task(actor, task, *, function, assignee, due_at):
         task.save(update_fields=["function", "assignee", "due_at"])
         log_action(actor, task.crisis.cpts, "crises.task.updated", task.crisis,
                    {"task": task.title})  # fmt: skip
+        task.crisis.touch()
     return task
 
 
@@ -255,4 +257,5 @@ def set_task_status(actor, task, status):
             task.crisis,
             {"task": task.title, "before": before, "after": task.get_status_display()},
         )
+        task.crisis.touch()
     return task

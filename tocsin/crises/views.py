@@ -4,8 +4,9 @@ the points de situation and the closure. Views stay thin: services do the work."
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from tocsin.core.errors import DomainError
 from tocsin.crises import figures, reports, selectors, services
 from tocsin.crises.enums import EntryKind, ReportStatus, TaskStatus
 from tocsin.crises.forms import (
+    ACTIVE_CHOICES,
     ActivationForm,
     CloseForm,
     EntryForm,
@@ -97,12 +99,13 @@ def activate(request):
 @cpts_view(*CRISIS_ROLES)
 def dashboard(request, pk):
     crisis = _crisis(request, pk)
-    context = selectors.dashboard(crisis)
+    live = selectors.live_html(crisis)
     if request.GET.get("partial"):
-        return _page(request, crisis, "crises/_live.html", **context)
-    return _page(request, crisis, "crises/dashboard.html", entry_form=EntryForm(),
-                 phase_form=PhaseForm(initial={"phase": crisis.phase}),
-                 live_every=settings.CRISIS_LIVE_REFRESH_SECONDS, **context)  # fmt: skip
+        status = render_to_string("crises/_live_status.html", {"crisis": crisis})
+        return HttpResponse(status + live)
+    return _page(request, crisis, "crises/dashboard.html", kinds=EntryKind.choices,
+                 phases=ACTIVE_CHOICES, live_html=live,
+                 live_every=settings.CRISIS_LIVE_REFRESH_SECONDS)  # fmt: skip
 
 
 @cpts_view(*PILOT_ROLES)
@@ -206,8 +209,10 @@ def log(request, pk):
     text = request.GET.get("q", "").strip()
     if text:
         entries = entries.filter(text__icontains=text)
-    page = Paginator(entries, LOG_PAGE_SIZE, allow_empty_first_page=True)
-    page = page.get_page(request.GET.get("page"))
+    paginator = Paginator(entries, LOG_PAGE_SIZE, allow_empty_first_page=True)
+    if not (kind or text):
+        paginator.count = crisis.log_length  # append-only: no COUNT(*) over the whole log
+    page = paginator.get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in (("nature", kind), ("q", text)) if v)
     return _page(request, crisis, "crises/log.html", form=form, page=page, kinds=EntryKind.choices,
                  kind=kind, text=text, query=query,
