@@ -240,3 +240,15 @@ def test_the_badge_checks_new_entries_without_rereading_the_log(crisis, personas
     # An older row changed after its check shows at the next full walk, or on demand.
     fixed = Crisis.objects.get(pk=crisis.pk)
     assert selectors.integrity(fixed, fresh=True).broken_seq == entry.seq
+
+
+def test_the_signal_shows_the_crisis_already_opened_from_it(personas, client_for):
+    signal = Signal.objects.create(
+        cpts=personas.cpts, source="manual", sent_at=timezone.now(), level=3,
+        event="Appel ARS", headline="Appel de l'ARS : cas groupés de gastro-entérite",
+    )  # fmt: skip
+    crisis = active_crisis(personas.cpts, personas.referent, signal=signal)
+    page = client_for(personas.referent).get(reverse("watch:signal_detail", args=[signal.pk]))
+    assert "Crise en cours depuis ce signal" in page.text
+    assert reverse("crises:dashboard", args=[crisis.pk]) in page.text
+    assert "Activer une autre crise depuis ce signal" in page.text

@@ -45,6 +45,8 @@ def signal_detail(request, pk):
         "signal": signal,
         "attachments": signal.attachments.all(),
         "replaces": Signal.objects.filter(superseded_by=signal),
+        # So that a second person does not open the same crisis twice.
+        "crises": signal.crises.all(),
     }
     return render(request, "watch/signal_detail.html", context)
 
