@@ -16,8 +16,7 @@ from tests.conftest import login
 from tests.plans.factories import validated_version
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
-from tocsin.crises import reports
-from tocsin.crises import services as crisis_services
+from tocsin.crises import logbook
 from tocsin.crises.models import CellSeat, Crisis, LogEntry, ReportSend, SituationReport, Task
 from tocsin.directory.freshness import SALT
 from tocsin.directory.models import Contact, DetailsRequest, Group, ImportRun, Organisation
@@ -139,22 +138,24 @@ def _crisis(cpts):
 
 @pytest.fixture(autouse=True)
 def crises_in_both_cpts(personas, plans_in_both_cpts):
-    """An active exercise in each CPTS, with a seat, a task and a draft point de situation."""
-    for cpts, referent in ((personas.cpts, personas.coordinator),
-                           (personas.other_cpts, personas.outsider)):  # fmt: skip
-        crisis = crisis_services.activate_crisis(
-            referent, cpts, title="Exercice", crisis_type=2, risk=None, phase="alerte",
-            is_exercise=True, started_at=timezone.now(),
+    """An active exercise in each CPTS: a seat, a task, an entry and a point de situation sent.
+
+    Built row by row (the services are tested in tests/crises): this runs before each of the
+    thousands of tests here.
+    """
+    for cpts in (personas.cpts, personas.other_cpts):
+        crisis = Crisis.objects.create(
+            cpts=cpts, title="Exercice", crisis_type=2, phase="alerte", is_exercise=True,
+            started_at=timezone.now(),
         )  # fmt: skip
         contact = Contact.objects.filter(cpts=cpts).first()
-        crisis_services.add_to_cell(referent, crisis, contact, "direction")
-        crisis_services.add_task(referent, crisis, "Appeler les EHPAD")
-        report = reports.prepare_report(referent, crisis)
-        # Marked sent without rendering a PDF: this fixture runs before every test here.
-        report.document.save("point.pdf", ContentFile(b"%PDF-1.7"), save=False)
-        SituationReport.objects.filter(pk=report.pk).update(
-            status="sent", document=report.document.name
-        )
+        CellSeat.objects.create(crisis=crisis, function="direction", contact=contact)
+        Task.objects.create(crisis=crisis, title="Appeler les EHPAD")
+        logbook.append(crisis, "decision", "Activation de l'exercice.")
+        SituationReport.objects.create(
+            crisis=crisis, number=1, status="sent", period_start=crisis.started_at,
+            period_end=timezone.now(), document=ContentFile(b"%PDF-1.7", name="point.pdf"),
+        )  # fmt: skip
 
 
 for _action in ("detail", "edit", "delete"):
