@@ -1,6 +1,8 @@
 """The crisis pages as the cell uses them: few clicks, clear messages, constant queries."""
 
+import csv
 import html
+import io
 import re
 
 import pytest
@@ -252,3 +254,10 @@ def test_the_signal_shows_the_crisis_already_opened_from_it(personas, client_for
     assert "Crise en cours depuis ce signal" in page.text
     assert reverse("crises:dashboard", args=[crisis.pk]) in page.text
     assert "Activer une autre crise depuis ce signal" in page.text
+
+
+def test_logbook_csv_keeps_a_formula_as_text(crisis, personas, client_for):
+    services.add_entry(personas.cell_member, crisis, "information", '=HYPERLINK("http://x")')
+    response = client_for(personas.referent).get(reverse("crises:log_csv", args=[crisis.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[-1][4] == '\'=HYPERLINK("http://x")'

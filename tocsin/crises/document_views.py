@@ -1,9 +1,6 @@
 """Downloads of a crisis: the main courante (CSV, PDF), a point de situation's PDF and the
 closing evidence (CSV, PDF). Each is audited; none is cached by the browser."""
 
-import csv
-import io
-
 from django.http import FileResponse, Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -13,6 +10,7 @@ from django.views.decorators.http import require_GET
 from tocsin.core.access import CRISIS_ROLES, cpts_view
 from tocsin.core.audit import log_action
 from tocsin.core.enums import Role
+from tocsin.core.spreadsheets import french_csv
 from tocsin.crises import figures, reports, selectors
 from tocsin.crises.enums import ReportStatus
 from tocsin.crises.models import SituationReport
@@ -36,12 +34,7 @@ def _download(content, filename, content_type):
 
 
 def _csv(header, rows) -> bytes:
-    buffer = io.StringIO()
-    # Semicolons and a BOM: what French spreadsheet software opens without an import wizard.
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode()
+    return french_csv(header, rows).encode()
 
 
 def _local(moment) -> str:

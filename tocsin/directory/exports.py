@@ -4,7 +4,6 @@ Pure functions: they take contacts and organisations already loaded (commune and
 prefetched) and return the file's content; the views add the HTTP response and the audit entry.
 """
 
-import csv
 import io
 from dataclasses import dataclass
 from itertools import groupby
@@ -18,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from weasyprint import HTML
 
+from tocsin.core.spreadsheets import french_csv
 from tocsin.directory.enums import OrganisationKind
 
 CONTACT_HEADER = [
@@ -49,7 +49,6 @@ ORGANISATION_HEADER = [
     "Vérifiée le",
 ]
 # A cell starting with one of these is run as a formula by spreadsheet software.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMN_WIDTH = 45
 
 
@@ -97,21 +96,13 @@ def organisation_row(organisation) -> list:
 
 
 def contacts_csv(contacts) -> str:
-    """Semicolon-separated with a BOM: French Excel then opens it in columns, accents intact."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(CONTACT_HEADER)
-    writer.writerows([_csv_cell(value) for value in contact_row(c)] for c in contacts)
-    return "\ufeff" + buffer.getvalue()
+    return french_csv(CONTACT_HEADER, ([_csv_cell(v) for v in contact_row(c)] for c in contacts))
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value):
     if value is None:
         return ""
-    if not isinstance(value, str):
-        return value.strftime("%d/%m/%Y")
-    # The quote keeps a name such as "=HYPERLINK(…)" as text when the file is opened.
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return value if isinstance(value, str) else value.strftime("%d/%m/%Y")
 
 
 def directory_xlsx(contacts, organisations) -> bytes:
