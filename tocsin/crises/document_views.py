@@ -1,36 +1,28 @@
 """Downloads of a crisis: the main courante (CSV, PDF), a point de situation's PDF and the
 closing evidence (CSV, PDF). Each is audited; none is cached by the browser."""
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from tocsin.core.access import CRISIS_ROLES, cpts_view
 from tocsin.core.audit import log_action
+from tocsin.core.downloads import PDF, attachment, stored_pdf
 from tocsin.core.enums import Role
 from tocsin.core.spreadsheets import french_csv
 from tocsin.crises import figures, reports, selectors
 from tocsin.crises.enums import ReportStatus
 from tocsin.crises.models import SituationReport
-from tocsin.crises.views import _crisis, _report
+from tocsin.crises.views import crisis_or_404, report_or_404
 from tocsin.plans.documents import pdf_document
 
-PDF = "application/pdf"
 CSV = "text/csv; charset=utf-8"
 
 
 def _name(crisis, what, extension) -> str:
     mode = "exercice-" if crisis.is_exercise else ""
     return f"{what}-{mode}{crisis.cpts.slug}-{crisis.pk}-{timezone.localdate():%Y%m%d}.{extension}"
-
-
-def _download(content, filename, content_type):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    add_never_cache_headers(response)
-    return response
 
 
 def _csv(header, rows) -> bytes:
@@ -44,7 +36,7 @@ def _local(moment) -> str:
 @cpts_view(*CRISIS_ROLES)
 @require_GET
 def log_csv(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     entries = crisis.entries.select_related("corrects").order_by("seq")
     rows = (
         [e.seq, _local(e.at), e.author_name, e.get_kind_display(), e.text,
@@ -54,13 +46,13 @@ def log_csv(request, pk):
     header = ["n°", "heure", "auteur", "nature", "texte", "corrige", "automatique", "empreinte"]
     content = _csv(header, rows)
     log_action(request.user, request.cpts, "crises.logbook.exported", crisis, {"format": "CSV"})
-    return _download(content, _name(crisis, "main-courante", "csv"), CSV)
+    return attachment(content, _name(crisis, "main-courante", "csv"), CSV)
 
 
 @cpts_view(*CRISIS_ROLES)
 @require_GET
 def log_pdf(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     context = {
         "crisis": crisis,
         "cpts": crisis.cpts,
@@ -70,18 +62,18 @@ def log_pdf(request, pk):
     }
     content = pdf_document(render_to_string("crises/pdf/log.html", context)).write_pdf()
     log_action(request.user, request.cpts, "crises.logbook.exported", crisis, {"format": "PDF"})
-    return _download(content, _name(crisis, "main-courante", "pdf"), PDF)
+    return attachment(content, _name(crisis, "main-courante", "pdf"), PDF)
 
 
 @cpts_view(*CRISIS_ROLES)
 @require_GET
 def report_pdf(request, pk, number):
-    crisis = _crisis(request, pk)
-    report = _report(request, crisis, number)
+    crisis = crisis_or_404(request, pk)
+    report = report_or_404(request, crisis, number)
     if report.document:
         response = _stored(report)
     else:  # a draft: rendered as it stands now, never stored
-        response = _download(reports.render_report_pdf(report), reports.document_name(report), PDF)
+        response = attachment(reports.render_report_pdf(report), reports.document_name(report), PDF)
     log_action(request.user, request.cpts, "crises.report.downloaded", crisis,
                {"number": report.number})  # fmt: skip
     return response
@@ -89,19 +81,13 @@ def report_pdf(request, pk, number):
 
 def _stored(report):
     """The PDF validated once: every reader gets the same file, with its fingerprint."""
-    name = reports.document_name(report)
-    response = FileResponse(
-        report.document.open("rb"), as_attachment=True, filename=name, content_type=PDF
-    )
-    response["X-Document-SHA256"] = report.document_sha256
-    add_never_cache_headers(response)
-    return response
+    return stored_pdf(report.document, reports.document_name(report), report.document_sha256)
 
 
 @cpts_view(*CRISIS_ROLES)
 @require_GET
 def evidence_csv(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     proof = figures.evidence(crisis)
     rows = [
         ["CPTS", crisis.cpts.name],
@@ -114,13 +100,13 @@ def evidence_csv(request, pk):
     ]
     content = _csv(["indicateur", "valeur"], rows)
     log_action(request.user, request.cpts, "crises.evidence.exported", crisis, {"format": "CSV"})
-    return _download(content, _name(crisis, "bilan", "csv"), CSV)
+    return attachment(content, _name(crisis, "bilan", "csv"), CSV)
 
 
 @cpts_view(*CRISIS_ROLES)
 @require_GET
 def evidence_pdf(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     context = {
         "crisis": crisis,
         "cpts": crisis.cpts,
@@ -130,7 +116,7 @@ def evidence_pdf(request, pk):
     }
     content = pdf_document(render_to_string("crises/pdf/evidence.html", context)).write_pdf()
     log_action(request.user, request.cpts, "crises.evidence.exported", crisis, {"format": "PDF"})
-    return _download(content, _name(crisis, "bilan", "pdf"), PDF)
+    return attachment(content, _name(crisis, "bilan", "pdf"), PDF)
 
 
 @cpts_view(Role.AUTHORITY)

@@ -37,7 +37,7 @@ PILOT_ROLES = (Role.COORDINATOR, Role.REFERENT)
 LOG_PAGE_SIZE = 50
 
 
-def _crisis(request, pk) -> Crisis:
+def crisis_or_404(request, pk) -> Crisis:
     try:
         return selectors.crisis_for_page(request.cpts, pk)
     except Crisis.DoesNotExist as exc:
@@ -98,7 +98,7 @@ def activate(request):
 
 @cpts_view(*CRISIS_ROLES)
 def dashboard(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     live = selectors.live_html(crisis)
     if request.GET.get("partial"):
         status = render_to_string("crises/_live_status.html", {"crisis": crisis})
@@ -111,7 +111,7 @@ def dashboard(request, pk):
 @cpts_view(*PILOT_ROLES)
 @require_POST
 def phase(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     form = PhaseForm(request.POST)
     if form.is_valid():
         _run(request, services.change_phase, crisis, form.cleaned_data["phase"],
@@ -121,7 +121,7 @@ def phase(request, pk):
 
 @cpts_view(*PILOT_ROLES)
 def close(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     if not crisis.is_active:
         return redirect("crises:evidence", crisis.pk)
     form = CloseForm(request.POST or None)
@@ -138,7 +138,7 @@ def close(request, pk):
 
 @cpts_view(*CRISIS_ROLES)
 def cell(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     seats = crisis.seats.select_related("contact")
     query = request.GET.get("q", "").strip()
     found = None
@@ -156,7 +156,7 @@ def _seat(request, crisis, seat_pk) -> CellSeat:
 @cpts_view(*CRISIS_ROLES)
 @require_POST
 def seat_join(request, pk, seat):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     _run(request, services.join_cell, _seat(request, crisis, seat))
     return redirect("crises:cell", crisis.pk)
 
@@ -164,7 +164,7 @@ def seat_join(request, pk, seat):
 @cpts_view(*CRISIS_ROLES)
 @require_POST
 def seat_leave(request, pk, seat):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     _run(request, services.leave_cell, _seat(request, crisis, seat))
     return redirect("crises:cell", crisis.pk)
 
@@ -172,7 +172,7 @@ def seat_leave(request, pk, seat):
 @cpts_view(*CRISIS_ROLES)
 @require_POST
 def cell_add(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     function = request.POST.get("function", "")
     if function not in CellFunction.values or not request.POST.get("contact", "").isdigit():
         messages.error(request, "Choisissez une personne et sa fonction.")
@@ -188,7 +188,7 @@ def cell_add(request, pk):
 
 @cpts_view(*CRISIS_ROLES)
 def log(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     form = EntryForm(request.POST or None, initial={"corrects": request.GET.get("corrige")})
     if request.method == "POST" and form.is_valid():
         corrects = None
@@ -222,7 +222,7 @@ def log(request, pk):
 @cpts_view(*CRISIS_ROLES)
 @require_POST
 def log_verify(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     result = selectors.integrity(crisis, fresh=True)
     log_action(request.user, request.cpts, "crises.logbook.verified", crisis,
                {"result": result.sentence})  # fmt: skip
@@ -235,7 +235,7 @@ def log_verify(request, pk):
 
 @cpts_view(*CRISIS_ROLES)
 def tasks(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     form = TaskAddForm(request.POST or None)
     if (
         request.method == "POST"
@@ -261,7 +261,7 @@ def _task(request, crisis, task_pk) -> Task:
 @cpts_view(*CRISIS_ROLES)
 @require_POST
 def task_status(request, pk, task):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     task = _task(request, crisis, task)
     _run(request, services.set_task_status, task, request.POST.get("status", ""))
     return redirect(request.POST.get("next") or reverse("crises:tasks", args=[crisis.pk]))
@@ -269,7 +269,7 @@ def task_status(request, pk, task):
 
 @cpts_view(*CRISIS_ROLES)
 def task_edit(request, pk, task):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     task = _task(request, crisis, task)
     initial = {"function": task.function, "assignee": task.assignee, "due_at": task.due_at}
     form = TaskEditForm(request.POST or None, crisis=crisis, initial=initial)
@@ -290,7 +290,7 @@ def task_edit(request, pk, task):
 
 @cpts_view(*CRISIS_ROLES)
 def reports_list(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     rows = crisis.reports.prefetch_related("sends")
     return _page(request, crisis, "crises/reports.html", reports=rows)
 
@@ -298,21 +298,21 @@ def reports_list(request, pk):
 @cpts_view(*CRISIS_ROLES)
 @require_POST
 def report_prepare(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     report = _run(request, reports.prepare_report, crisis)
     if report:
         return redirect("crises:report_detail", crisis.pk, report.number)
     return redirect("crises:reports", crisis.pk)
 
 
-def _report(request, crisis, number) -> SituationReport:
+def report_or_404(request, crisis, number) -> SituationReport:
     return _in_crisis(SituationReport.objects.select_related("crisis"), crisis, number=number)
 
 
 @cpts_view(*CRISIS_ROLES)
 def report_detail(request, pk, number):
-    crisis = _crisis(request, pk)
-    report = _report(request, crisis, number)
+    crisis = crisis_or_404(request, pk)
+    report = report_or_404(request, crisis, number)
     editable = report.status == ReportStatus.DRAFT
     form = ReportForm(request.POST or None, instance=report) if editable else None
     if (
@@ -329,8 +329,8 @@ def report_detail(request, pk, number):
 @cpts_view(*PILOT_ROLES)
 @require_POST
 def report_validate(request, pk, number):
-    crisis = _crisis(request, pk)
-    report = _report(request, crisis, number)
+    crisis = crisis_or_404(request, pk)
+    report = report_or_404(request, crisis, number)
     if _run(request, reports.validate_report, report, success="Point de situation validé."):
         return redirect("crises:report_send", crisis.pk, report.number)
     return redirect("crises:report_detail", crisis.pk, report.number)
@@ -338,8 +338,8 @@ def report_validate(request, pk, number):
 
 @cpts_view(*PILOT_ROLES)
 def report_send(request, pk, number):
-    crisis = _crisis(request, pk)
-    report = _report(request, crisis, number)
+    crisis = crisis_or_404(request, pk)
+    report = report_or_404(request, crisis, number)
     recipients = reports.authority_recipients(request.cpts)
     form = SendForm(request.POST or None, recipients=recipients)
     if request.method == "POST" and form.is_valid():
@@ -362,7 +362,7 @@ def report_send(request, pk, number):
 
 @cpts_view(*CRISIS_ROLES)
 def evidence(request, pk):
-    crisis = _crisis(request, pk)
+    crisis = crisis_or_404(request, pk)
     return _page(request, crisis, "crises/evidence.html", evidence=figures.evidence(crisis),
                  counts=selectors.task_counts(crisis))  # fmt: skip
 

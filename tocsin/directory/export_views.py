@@ -3,13 +3,12 @@
 Exporting personal data in bulk must be traceable: every download writes an audit entry.
 """
 
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from tocsin.core.access import CRISIS_ROLES, cpts_view
 from tocsin.core.audit import log_action
+from tocsin.core.downloads import attachment
 from tocsin.directory import exports
 from tocsin.directory.models import Contact, Group, Organisation
 from tocsin.directory.selectors import group_members
@@ -81,8 +80,4 @@ def _download(request, content, file_format, rows):
     log_action(request.user, request.cpts, "directory.export.downloaded", None, data)
     extension, content_type = FORMATS[file_format]
     filename = f"annuaire-{request.cpts.slug}-{timezone.localdate():%Y%m%d}.{extension}"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Personal data: no copy left in a shared or browser cache.
-    add_never_cache_headers(response)
-    return response
+    return attachment(content, filename, content_type)

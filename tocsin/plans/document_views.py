@@ -4,18 +4,17 @@ Each one is audited: the documents carry the phone numbers of the people to mobi
 validated version is served from its stored PDF, so every reader gets the same file.
 """
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts
 from tocsin.core.audit import log_action
+from tocsin.core.downloads import PDF, attachment, stored_pdf
 from tocsin.core.enums import Role
 from tocsin.plans import documents
 from tocsin.plans.models import PlanVersion, Transmission
 
-PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -28,7 +27,7 @@ def version_pdf(request, number):
     else:
         # A draft changes until it is submitted: rendered for this download, never stored.
         content = documents.render_plan_pdf(version)
-        response = _attachment(content, documents.document_name(version), PDF)
+        response = attachment(content, documents.document_name(version), PDF)
     log_action(request.user, request.cpts, "plans.document.downloaded", version, {"format": "PDF"})
     return response
 
@@ -38,7 +37,7 @@ def version_pdf(request, number):
 def version_docx(request, number):
     version = get_for_cpts(request, PlanVersion.objects.select_related("cpts"), number=number)
     content = documents.render_plan_docx(version)
-    response = _attachment(content, documents.document_name(version, "docx"), DOCX)
+    response = attachment(content, documents.document_name(version, "docx"), DOCX)
     data = {"format": "DOCX"}
     log_action(request.user, request.cpts, "plans.document.downloaded", version, data)
     return response
@@ -49,7 +48,7 @@ def version_docx(request, number):
 def crisis_kit(request):
     content = documents.render_crisis_kit_pdf(request.cpts)
     filename = f"classeur-de-crise-{request.cpts.slug}-{timezone.localdate():%Y%m%d}.pdf"
-    response = _attachment(content, filename, PDF)
+    response = attachment(content, filename, PDF)
     log_action(request.user, request.cpts, "plans.kit.downloaded")
     return response
 
@@ -71,24 +70,6 @@ def authority_pdf(request, pk):
 
 
 def _stored_pdf(version):
-    response = FileResponse(
-        version.document.open("rb"),
-        as_attachment=True,
-        filename=documents.document_name(version),
-        content_type=PDF,
-    )
-    # Lets the reader check that their copy is the document the COPIL validated.
-    response["X-Document-SHA256"] = version.document_sha256
-    return _private(response)
-
-
-def _attachment(content, filename, content_type):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _private(response)
-
-
-def _private(response):
-    # Personal data: no copy left in a shared or browser cache.
-    add_never_cache_headers(response)
-    return response
+    # The SHA-256 lets the reader check that their copy is the document the COPIL validated.
+    name = documents.document_name(version)
+    return stored_pdf(version.document, name, version.document_sha256)
