@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tocsin.plans",
     "tocsin.watch",
     "tocsin.crises",
+    "tocsin.alerts",
     "tocsin.maps",
     # Only for the Leaflet files it ships (static/leaflet/): no widget or model of it is used.
     "leaflet",
@@ -249,6 +250,43 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tocsin <tocsin@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Alerts: the channels and their providers, the delivery worker and escalation.
+# E-mail alerts use the site's e-mail backend unless ALERTS_EMAIL_BACKEND names another
+# (e.g. an anymail provider's). SMS: "file" (data/sms, the default), "console", "ovh", or the
+# dotted path of a backend class. MSSanté: SMTP with the CPTS's client certificate; without a
+# host, messages are written to data/mssante.
+ALERTS_EMAIL_BACKEND = env_str("TOCSIN_ALERTS_EMAIL_BACKEND")
+SMS_BACKEND = env_str("TOCSIN_SMS_BACKEND", "file")
+SMS_SENDER = env_str("TOCSIN_SMS_SENDER")
+SMS_TIMEOUT = env_int("TOCSIN_SMS_TIMEOUT", 20)
+SMS_OVH_ENDPOINT = env_str("TOCSIN_SMS_OVH_ENDPOINT", "ovh-eu")
+SMS_OVH_SERVICE = env_str("TOCSIN_SMS_OVH_SERVICE")
+SMS_OVH_APPLICATION_KEY = env_str("TOCSIN_SMS_OVH_APPLICATION_KEY")
+SMS_OVH_APPLICATION_SECRET = env_str("TOCSIN_SMS_OVH_APPLICATION_SECRET")
+SMS_OVH_CONSUMER_KEY = env_str("TOCSIN_SMS_OVH_CONSUMER_KEY")
+SMS_OVH_SENDER_FOR_RESPONSE = env_bool("TOCSIN_SMS_OVH_SENDER_FOR_RESPONSE", False)
+MSSANTE_HOST = env_str("TOCSIN_MSSANTE_HOST")
+MSSANTE_PORT = env_int("TOCSIN_MSSANTE_PORT", 587)
+MSSANTE_USER = env_str("TOCSIN_MSSANTE_USER")
+MSSANTE_PASSWORD = env_str("TOCSIN_MSSANTE_PASSWORD")
+MSSANTE_USE_SSL = env_bool("TOCSIN_MSSANTE_USE_SSL", False)
+MSSANTE_CERTFILE = env_str("TOCSIN_MSSANTE_CERTFILE")
+MSSANTE_KEYFILE = env_str("TOCSIN_MSSANTE_KEYFILE")
+MSSANTE_FROM_EMAIL = env_str("TOCSIN_MSSANTE_FROM_EMAIL", "cpts@localhost")
+# Messages per second per channel (a provider's contractual rate); 0 means no limit.
+ALERTS_RATE_LIMITS = {
+    "email": env_int("TOCSIN_ALERTS_EMAIL_RATE", 0),
+    "sms": env_int("TOCSIN_ALERTS_SMS_RATE", 20),
+    "mssante": env_int("TOCSIN_ALERTS_MSSANTE_RATE", 10),
+}
+# A claimed delivery not finished within the lease (a killed worker) is claimed again.
+ALERTS_CLAIM_LEASE_SECONDS = env_int("TOCSIN_ALERTS_CLAIM_LEASE_SECONDS", 120)
+ALERTS_BATCH_SIZE = env_int("TOCSIN_ALERTS_BATCH_SIZE", 50)
+ALERTS_MAX_ATTEMPTS = env_int("TOCSIN_ALERTS_MAX_ATTEMPTS", 6)
+ALERTS_ANSWER_LINK_HOURS = env_int("TOCSIN_ALERTS_ANSWER_LINK_HOURS", 72)
+# Shared secret in the URL providers call back (delivery receipts, inbound SMS).
+ALERTS_WEBHOOK_TOKEN = env_str("TOCSIN_ALERTS_WEBHOOK_TOKEN")
 
 PHONENUMBER_DEFAULT_REGION = "FR"
 PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"

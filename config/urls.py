@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from tocsin.alerts import answer_views
+
 urlpatterns = [
     path("", include("tocsin.core.urls")),
     path("territoire/", include("tocsin.territory.urls")),
@@ -11,4 +13,7 @@ urlpatterns = [
     path("plan/", include("tocsin.plans.urls")),
     path("veille/", include("tocsin.watch.urls")),
     path("crises/", include("tocsin.crises.urls")),
+    path("alertes/", include("tocsin.alerts.urls")),
+    # Short, because it travels in SMS: the answer page of an alert's signed link.
+    path("r/<str:token>/", answer_views.answer, name="alert_answer"),
 ]

@@ -9,6 +9,7 @@ WORKERS="${WEB_WORKERS:-2}"
 trap 'kill 0' EXIT INT TERM
 .venv/bin/python manage.py db_worker --no-reload &
 .venv/bin/python manage.py poll_watch --loop 60 &
+.venv/bin/python manage.py run_alerts --loop &
 .venv/bin/gunicorn config.wsgi --bind "$HOST:$PORT" --workers "$WORKERS" \
   --timeout "${WEB_TIMEOUT:-600}" --access-logfile - --log-level warning &
 sleep 1

@@ -63,7 +63,7 @@ class ContactForm(CommuneChoiceMixin, forms.ModelForm):
             "last_name", "first_name", "job_title", "profession_code", "profession_label",
             "rpps_id", "organisations", "commune", "mobile_phone", "work_phone", "email",
             "mssante_email", "skills", "is_volunteer", "consents_to_alerts",
-            "preferred_channels", "verified_on",
+            "preferred_channels", "backup", "verified_on",
         ]  # fmt: skip
         widgets = {
             "skills": forms.Textarea(attrs={"rows": 3}),
@@ -75,6 +75,10 @@ class ContactForm(CommuneChoiceMixin, forms.ModelForm):
         self.instance.cpts = cpts
         self.limit_communes(cpts)
         self.fields["organisations"].queryset = Organisation.objects.for_cpts(cpts)
+        backups = Contact.objects.for_cpts(cpts).order_by("last_name", "first_name")
+        if self.instance.pk:
+            backups = backups.exclude(pk=self.instance.pk)
+        self.fields["backup"].queryset = backups
 
     def clean_rpps_id(self):
         value = self.cleaned_data["rpps_id"].strip()
@@ -96,7 +100,7 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = Group
-        fields = ["name", "description", "is_crisis_function", "members"]
+        fields = ["name", "description", "is_crisis_function", "members", "deputy"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, cpts, **kwargs):
@@ -104,6 +108,7 @@ class GroupForm(forms.ModelForm):
         self.instance.cpts = cpts
         self.fields["members"].queryset = Contact.objects.for_cpts(cpts)
         self.fields["members"].required = False
+        self.fields["deputy"].queryset = Contact.objects.for_cpts(cpts)
         rule = self.instance.rule or {}
         self.initial.setdefault("rule_professions", " ".join(rule.get("professions", [])))
         self.initial.setdefault("rule_communes", " ".join(rule.get("communes", [])))

@@ -107,6 +107,11 @@ class Contact(models.Model):
     is_volunteer = models.BooleanField("volontaire pour les missions de crise", default=False)
     consents_to_alerts = models.BooleanField("accepte d'être alerté", default=False)
     preferred_channels = models.JSONField("canaux d'alerte préférés", default=list, blank=True)
+    backup = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="backed_up",
+        verbose_name="suppléant",
+        help_text="Alerté à sa place s'il ne répond pas à une alerte.",
+    )  # fmt: skip
     source = models.CharField("origine", max_length=20, choices=Source, default=Source.MANUAL)
     verified_on = models.DateField("vérifié le", null=True, blank=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -158,6 +163,11 @@ class Group(models.Model):
     description = models.TextField("description", blank=True)
     is_crisis_function = models.BooleanField("fonction de crise", default=False)
     members = models.ManyToManyField(Contact, blank=True, related_name="groups")
+    deputy = models.ForeignKey(
+        Contact, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="suppléant du groupe",
+        help_text="Alerté quand un membre sans suppléant ne répond pas à une alerte.",
+    )  # fmt: skip
     # A rule selects contacts by profession codes, communes (INSEE codes), volunteers only.
     rule = models.JSONField("règle", default=dict, blank=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)

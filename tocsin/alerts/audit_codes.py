@@ -1,0 +1,12 @@
+"""Audit codes of alerts; {target} reads as the campaign's title (« [EXERCICE] … » in exercises)."""
+
+AUDIT_CODES = {
+    "alerts.campaign.created": "{actor} a préparé l'alerte {target}",
+    "alerts.campaign.saved": "{actor} a modifié l'alerte {target}",
+    "alerts.campaign.deleted": "{actor} a supprimé le brouillon d'alerte {target}",
+    "alerts.campaign.sent": "{actor} a envoyé l'alerte {target} à {reachable} personne(s)",
+    "alerts.campaign.reminded": "{actor} a relancé {count} personne(s) sans réponse — {target}",
+    "alerts.campaign.closed": "{actor} a clôturé l'alerte {target}",
+    "alerts.answer.recorded": "{person} a répondu « {answer} » ({via}) — {target}",
+    "alerts.rollcall.exported": "{actor} a exporté l'appel de l'alerte {target}",
+}
