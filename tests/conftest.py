@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from tests import smtp
 from tests.factories import (
     ContactFactory,
     CptsFactory,
@@ -134,6 +135,18 @@ def personas(db) -> Personas:
     # A second coordinator in the other CPTS owns data the outsider must never see.
     MembershipFactory(cpts=other, role=Role.MEMBER)
     return found
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback, which the site's e-mail backend sends to."""
+    inbox = smtp.Inbox()
+    controller, port = smtp.start(inbox)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    yield inbox
+    controller.stop()
 
 
 def login(client: Client, user) -> Client:

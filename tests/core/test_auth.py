@@ -1,11 +1,9 @@
 """Sign-in journeys: password, lockout, TOTP set-up and verification, recovery codes, reset."""
 
 import re
-import socket
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.urls import reverse
 from django_otp.oath import totp
@@ -121,30 +119,6 @@ def test_unverified_crisis_role_cannot_reach_any_cpts_page(client, personas):
         response = client.get(reverse(name))
         assert response.status_code == 302, name
         assert response["Location"] == reverse("core:two_factor_setup")
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd hook name
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free loopback port for the server
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    yield inbox
-    controller.stop()
 
 
 def test_password_reset_mail_goes_through_a_real_smtp_server(

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.factories import MembershipFactory
-from tests.watch.factories import start_stand_in
+from tests.standin import start_stand_in
 from tocsin.core.enums import Role
 
 

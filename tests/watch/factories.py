@@ -1,9 +1,6 @@
 """Builders for the watch tests: fictional CAP alerts, feeds and vigilance maps."""
 
 import json
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import factory
@@ -124,52 +121,3 @@ def vigilance_map(colours: dict, update_time="2026-07-15T14:00:00Z", day="2026-0
             }
         }
     ).encode()
-
-
-@dataclass
-class StandIn:
-    """A local HTTP server answering `routes` (path → (status, body)); it logs each request."""
-
-    base: str
-    routes: dict = field(default_factory=dict)
-    requests: list = field(default_factory=list)
-
-    def serve(self, path: str, body: bytes, status: int = 200) -> str:
-        self.routes[path] = (status, body)
-        return self.base + path
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # a client that gave up (timeout test) is expected
-
-
-def start_stand_in():
-    stand_in = StandIn(base="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 — http.server's naming
-            stand_in.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-            status, body = stand_in.routes.get(self.path, (404, b"introuvable"))
-            if callable(body):
-                body = body()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = _QuietServer(("127.0.0.1", 0), Handler)
-    stand_in.base = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop():
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-    return stand_in, stop
