@@ -4,6 +4,7 @@ Each helper fails loudly on a malformed value: a typo in production configuratio
 the start-up, not silently fall back to a default.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -59,4 +60,18 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
     if value not in choices:
         allowed = ", ".join(sorted(choices))
         raise ImproperlyConfigured(f"{name}={value!r} must be one of: {allowed}.")
+    return value
+
+
+def env_json_object(name: str) -> dict:
+    """A JSON object (e.g. a provider's settings); empty when unset."""
+    raw = env_str(name).strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f'{name} must be a JSON object, like {{"KEY": "value"}}.')
     return value

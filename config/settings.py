@@ -12,7 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_json_object, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("TOCSIN_DATA_DIR", str(BASE_DIR / "data"))).resolve()
@@ -285,6 +285,14 @@ ALERTS_CLAIM_LEASE_SECONDS = env_int("TOCSIN_ALERTS_CLAIM_LEASE_SECONDS", 120)
 ALERTS_BATCH_SIZE = env_int("TOCSIN_ALERTS_BATCH_SIZE", 50)
 ALERTS_MAX_ATTEMPTS = env_int("TOCSIN_ALERTS_MAX_ATTEMPTS", 6)
 ALERTS_ANSWER_LINK_HOURS = env_int("TOCSIN_ALERTS_ANSWER_LINK_HOURS", 72)
+# E-mail providers through django-anymail (TOCSIN_ALERTS_EMAIL_BACKEND=
+# "anymail.backends.brevo.EmailBackend", say): its settings as a JSON object, e.g.
+# {"BREVO_API_KEY": "…"}; their delivery webhooks need TOCSIN_ANYMAIL_WEBHOOK_SECRET
+# ("user:password", the basic auth the provider is given) and are off without it.
+ANYMAIL = {
+    **env_json_object("TOCSIN_ANYMAIL"),
+    "WEBHOOK_SECRET": env_str("TOCSIN_ANYMAIL_WEBHOOK_SECRET"),
+}
 # Shared secret in the URL providers call back (delivery receipts, inbound SMS).
 ALERTS_WEBHOOK_TOKEN = env_str("TOCSIN_ALERTS_WEBHOOK_TOKEN")
 

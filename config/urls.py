@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from tocsin.alerts import answer_views
+from tocsin.alerts import answer_views, provider_mail
 
 urlpatterns = [
     path("", include("tocsin.core.urls")),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("veille/", include("tocsin.watch.urls")),
     path("crises/", include("tocsin.crises.urls")),
     path("alertes/", include("tocsin.alerts.urls")),
+    path("alertes/anymail/", include((provider_mail.urlpatterns, "anymail"))),
     # Short, because it travels in SMS: the answer page of an alert's signed link.
     path("r/<str:token>/", answer_views.answer, name="alert_answer"),
 ]
