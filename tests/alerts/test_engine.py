@@ -2,10 +2,12 @@
 backoff, permanent refusals, atomic claiming and leases, MSSanté for health data."""
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from tests import smtp
@@ -245,3 +247,28 @@ def test_an_exercise_says_so_in_every_message(personas, mailoutbox):
     [message] = mailoutbox
     assert message.subject.startswith("[EXERCICE]")
     assert "EXERCICE" in message.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_claiming_at_the_same_time_share_the_rows_without_overlap(personas):
+    people = [reachable_contact(personas.cpts) for _ in range(120)]
+    sent(personas.coordinator, personas.cpts, contacts=people)
+    claimed = {name: [] for name in ("a", "b", "c")}
+    start = threading.Barrier(len(claimed))
+
+    def work(name):
+        try:
+            start.wait()
+            while rows := engine.claim(f"worker-{name}", 7):
+                claimed[name].extend(d.pk for d in rows)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in claimed]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    everything = [pk for pks in claimed.values() for pk in pks]
+    assert len(everything) == len(set(everything)) == 120
