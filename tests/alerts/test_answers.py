@@ -214,3 +214,14 @@ def test_an_sms_reply_that_is_not_understood_changes_nothing(client, webhooks, p
 
     assert "Réponse non comprise" in response.json()["resultat"]
     assert campaign.recipients.get().answer == ""
+
+
+def test_the_page_of_a_message_with_health_data_does_not_show_its_content(client, personas):
+    martin = reachable_contact(personas.cpts, mssante_email="martin@infirmier.mssante.fr")
+    campaign = sent(personas.coordinator, personas.cpts, contacts=[martin], has_health_data=True,
+                    body="Mme Durand, dialysée, à rappeler avant 18 h.")  # fmt: skip
+
+    page = client.get(answer_url(campaign.recipients.get())).content.decode()
+
+    assert "Durand" not in page
+    assert "son contenu est dans votre messagerie MSSanté" in page
