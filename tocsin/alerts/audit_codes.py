@@ -7,6 +7,6 @@ AUDIT_CODES = {
     "alerts.campaign.sent": "{actor} a envoyé l'alerte {target} à {reachable} personne(s)",
     "alerts.campaign.reminded": "{actor} a relancé {count} personne(s) sans réponse — {target}",
     "alerts.campaign.closed": "{actor} a clôturé l'alerte {target}",
-    "alerts.answer.recorded": "{person} a répondu « {answer} » ({via}) — {target}",
+    "alerts.answer.recorded": "{actor} a répondu « {answer} » ({via}) — {target}",
     "alerts.rollcall.exported": "{actor} a exporté l'appel de l'alerte {target}",
 }

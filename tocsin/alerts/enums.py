@@ -55,6 +55,9 @@ class Answer(models.TextChoices):
     UNAVAILABLE = "unavailable", "Indisponible"
 
 
+AVAILABLE_ANSWERS = (Answer.AVAILABLE, Answer.AVAILABLE_FROM)
+
+
 class Exclusion(models.TextChoices):
     """Why a contact of the audience gets no message: listed, never silently dropped."""
 

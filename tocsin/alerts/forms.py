@@ -1,8 +1,116 @@
-"""Forms of alerts: the answer a recipient gives through their link."""
+"""Forms of alerts: a campaign and its audience, and the answer a recipient gives through
+their link."""
 
 from django import forms
 
 from tocsin.alerts.enums import Answer
+from tocsin.alerts.models import Campaign
+from tocsin.crises.models import Crisis
+from tocsin.directory.models import Contact, Group, Organisation
+from tocsin.directory.selectors import profession_choices
+from tocsin.plans.enums import CellFunction
+from tocsin.territory.selectors import territory_communes
+
+MINUTES = {"min": 1, "max": 1440, "inputmode": "numeric"}
+AUDIENCE_KEYS = ("groups", "functions", "organisations", "contacts", "professions", "communes")
+
+
+class CampaignForm(forms.ModelForm):
+    """The message and how it escalates; the audience is the AudienceForm's."""
+
+    class Meta:
+        model = Campaign
+        fields = ["crisis", "title", "body", "severity", "ask_availability", "has_health_data",
+                  "next_channel_after", "backup_after"]  # fmt: skip
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 6}),
+            "next_channel_after": forms.NumberInput(attrs=MINUTES),
+            "backup_after": forms.NumberInput(attrs=MINUTES),
+        }
+        help_texts = {
+            "crisis": "L'alerte et son bilan sont alors inscrits à la main courante.",
+            "body": "Le SMS en reprend le début (280 caractères) avec le lien pour répondre.",
+            "next_channel_after": "Sans réponse, le message repart sur le canal suivant de la "
+            "personne. Vide : jamais.",
+            "backup_after": "Sans réponse, son suppléant est alerté. Vide : jamais.",
+        }
+        error_messages = {
+            "crisis": {"invalid_choice": "Choisissez une crise en cours de votre CPTS."},
+        }
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        crisis = self.fields["crisis"]
+        crisis.queryset = Crisis.objects.for_cpts(cpts).active()
+        crisis.empty_label = "— hors crise —"
+        crisis.required = False
+
+
+def _checkboxes(label, **kwargs):
+    return forms.MultipleChoiceField(label=label, required=False,
+                                     widget=forms.CheckboxSelectMultiple, **kwargs)  # fmt: skip
+
+
+class AudienceForm(forms.Form):
+    """Who receives the campaign: a union of selections, plus professions × communes."""
+
+    groups = forms.ModelMultipleChoiceField(
+        label="Groupes", queryset=Group.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    functions = _checkboxes(
+        "Fonctions de la cellule de crise", choices=CellFunction.choices,
+        help_text="Les personnes que le plan validé nomme à ces fonctions.",
+    )  # fmt: skip
+    organisations = forms.ModelMultipleChoiceField(
+        label="Organisations", queryset=Organisation.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="Leurs contacts dans l'annuaire.",
+    )  # fmt: skip
+    # Rendered by hand: the chosen people and the search results, never the whole directory.
+    contacts = forms.ModelMultipleChoiceField(
+        label="Personnes", queryset=Contact.objects.none(), required=False,
+        widget=forms.MultipleHiddenInput,
+        error_messages={"invalid_choice": "Une personne choisie n'est plus dans l'annuaire."},
+    )  # fmt: skip
+    volunteers = forms.BooleanField(label="Tous les volontaires", required=False)
+    professions = _checkboxes("Professions")
+    communes = _checkboxes(
+        "Communes d'exercice",
+        help_text="Avec des professions : seulement ces professions dans ces communes.",
+    )  # fmt: skip
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = Group.objects.for_cpts(cpts).order_by("name")
+        self.fields["organisations"].queryset = Organisation.objects.for_cpts(cpts).order_by("name")
+        self.fields["contacts"].queryset = Contact.objects.for_cpts(cpts)
+        self.fields["professions"].choices = [
+            (code, f"{label} ({code})") for code, label in profession_choices(cpts)
+        ]
+        self.fields["communes"].choices = [
+            (c.insee_code, c.name) for c in territory_communes(cpts).only("insee_code", "name")
+        ]
+
+    @staticmethod
+    def initial_from(criteria: dict) -> dict:
+        return {key: criteria.get(key, []) for key in AUDIENCE_KEYS} | {
+            "volunteers": bool(criteria.get("volunteers"))
+        }
+
+    def criteria(self) -> dict:
+        """The audience as Campaign.audience stores it: ids and codes, empty keys left out."""
+        data = self.cleaned_data
+        criteria = {
+            "groups": [g.pk for g in data["groups"]],
+            "functions": list(data["functions"]),
+            "organisations": [o.pk for o in data["organisations"]],
+            "contacts": [c.pk for c in data["contacts"]],
+            "volunteers": data["volunteers"],
+            "professions": list(data["professions"]),
+            "communes": list(data["communes"]),
+        }
+        return {key: value for key, value in criteria.items() if value}
+
 
 AVAILABILITY_CHOICES = [
     (Answer.AVAILABLE.value, "Je suis disponible"),

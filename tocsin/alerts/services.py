@@ -6,10 +6,9 @@ campaign and its totals go to the main courante.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
-from tocsin.alerts import audience
+from tocsin.alerts import audience, selectors
 from tocsin.alerts.enums import (
     Answer,
     CampaignStatus,
@@ -25,7 +24,6 @@ from tocsin.crises.enums import EntryKind
 
 CAMPAIGN_FIELDS = ("title", "body", "severity", "ask_availability", "has_health_data",
                    "next_channel_after", "backup_after", "crisis")  # fmt: skip
-AVAILABLE_ANSWERS = (Answer.AVAILABLE, Answer.AVAILABLE_FROM)
 
 
 def save_draft(actor, cpts, campaign: Campaign | None, *, criteria: dict, **fields) -> Campaign:
@@ -45,6 +43,17 @@ def save_draft(actor, cpts, campaign: Campaign | None, *, criteria: dict, **fiel
         code = "alerts.campaign.created" if created else "alerts.campaign.saved"
         log_action(actor, cpts, code, campaign)
     return campaign
+
+
+def delete_draft(actor, campaign: Campaign) -> str:
+    """Remove a draft never sent; a sent alert stays, for the roll-call and the audit."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if not locked.is_draft:
+            raise DomainError("Seul un brouillon se supprime : une alerte envoyée reste tracée.")
+        log_action(actor, locked.cpts, "alerts.campaign.deleted", locked)
+        locked.delete()
+    return campaign.title
 
 
 def delivery_on_current_route(campaign, recipient, reason, now, suffix) -> Delivery:
@@ -125,9 +134,11 @@ def remind_non_responders(actor, campaign: Campaign) -> int:
     now = timezone.now()
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        silent = list(locked.recipients.filter(exclusion="", answer=""))
+        if not silent:
+            raise DomainError("Tout le monde a répondu : personne à relancer.")
         locked.reminders += 1
         locked.save(update_fields=["reminders"])
-        silent = locked.recipients.filter(exclusion="", answer="")
         suffix = f"rappel{locked.reminders}"
         deliveries = [
             delivery_on_current_route(locked, r, DeliveryReason.REMINDER, now, suffix)
@@ -149,17 +160,7 @@ def remind_non_responders(actor, campaign: Campaign) -> int:
 
 def totals(campaign: Campaign) -> dict:
     """Answer counts of a campaign, in one query."""
-    reachable = Q(exclusion="")
-    return campaign.recipients.aggregate(
-        recipients=Count("pk"),
-        reachable=Count("pk", filter=reachable),
-        excluded=Count("pk", filter=~reachable),
-        answered=Count("pk", filter=reachable & ~Q(answer="")),
-        available=Count("pk", filter=Q(answer__in=AVAILABLE_ANSWERS)),
-        unavailable=Count("pk", filter=Q(answer=Answer.UNAVAILABLE)),
-        acknowledged=Count("pk", filter=Q(answer=Answer.ACKNOWLEDGED)),
-        silent=Count("pk", filter=reachable & Q(answer="")),
-    )
+    return campaign.recipients.aggregate(**selectors.answer_counts())
 
 
 def close_campaign(actor, campaign: Campaign) -> dict:

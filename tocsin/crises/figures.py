@@ -2,13 +2,16 @@
 evidence the ACI financing asks for once the crisis is lifted.
 
 Patients contacted and resources engaged start at 0 and are completed by the cell: the call
-campaigns (continuity of care) and the alert roll-call feed them once they exist.
+campaigns (continuity of care) and the alert roll-call feed them once they exist. The alerts of
+the period (campaigns sent, people alerted, answers) are read from the alert rows.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from tocsin.alerts.enums import AVAILABLE_ANSWERS, DeliveryReason
+from tocsin.alerts.models import Delivery, Recipient
 from tocsin.crises.enums import OPEN_TASK_STATUSES, EntryKind, TaskStatus
 from tocsin.directory.models import Contact
 
@@ -36,6 +39,31 @@ def period_figures(crisis, start, end) -> dict:
         "professionals_mobilised": len(mobilised_contacts(crisis, start, end)),
         "tasks_open": tasks["open"],
         "tasks_done": tasks["done"],
+        **alert_figures(crisis, start, end),
+    }
+
+
+def alert_figures(crisis, start, end) -> dict:
+    """What the crisis's alerts did during [start, end], for its points de situation.
+
+    People alerted count each first message queued in the period, backups included; answers,
+    each person's latest answer given in the period.
+    """
+    period = (start, end)
+    first_messages = Delivery.objects.filter(
+        campaign__crisis=crisis, queued_at__range=period,
+        reason__in=[DeliveryReason.INITIAL, DeliveryReason.BACKUP],
+    )  # fmt: skip
+    answered = Q(answered_at__range=period)
+    answers = Recipient.objects.filter(campaign__crisis=crisis).aggregate(
+        alert_answers=Count("pk", filter=answered),
+        people_available=Count("pk", filter=answered
+                               & Q(answer__in=AVAILABLE_ANSWERS)),
+    )  # fmt: skip
+    return {
+        "alerts_sent": crisis.alert_campaigns.filter(sent_at__range=period).count(),
+        "people_alerted": first_messages.count(),
+        **answers,
     }
 
 

@@ -25,7 +25,8 @@ from tocsin.plans.documents import pdf_document
 PDF = "application/pdf"
 NARRATIVE_FIELDS = ["situation", "actions", "needs", "outlook"]
 FIGURE_FIELDS = ["professionals_mobilised", "patients_contacted", "resources_engaged",
-                 "tasks_open", "tasks_done"]  # fmt: skip
+                 "tasks_open", "tasks_done", "alerts_sent", "people_alerted", "alert_answers",
+                 "people_available"]  # fmt: skip
 
 
 def _lines(entries) -> str:

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from tocsin.alerts.selectors import crisis_campaigns
 from tocsin.crises import logbook
 from tocsin.crises.enums import OPEN_TASK_STATUSES, TaskStatus
 from tocsin.crises.models import Crisis
@@ -68,6 +69,8 @@ def dashboard(crisis) -> dict:
         "present": [s for s in seats if s.is_present],
         "last_report": crisis.reports.order_by("-number").first(),
         "integrity": integrity(crisis),
+        # Answers, sending and closing bump the revision: the cached totals stay right.
+        "campaigns": crisis_campaigns(crisis),
     }
 
 

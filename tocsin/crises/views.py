@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tocsin.alerts.enums import CampaignStatus
 from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts, has_role
 from tocsin.core.audit import log_action
 from tocsin.core.enums import Role
@@ -103,8 +104,9 @@ def dashboard(request, pk):
     if request.GET.get("partial"):
         status = render_to_string("crises/_live_status.html", {"crisis": crisis})
         return HttpResponse(status + live)
+    drafts = crisis.alert_campaigns.filter(status=CampaignStatus.DRAFT) if crisis.is_active else []
     return _page(request, crisis, "crises/dashboard.html", kinds=EntryKind.choices,
-                 phases=ACTIVE_CHOICES, live_html=live,
+                 phases=ACTIVE_CHOICES, live_html=live, alert_drafts=drafts,
                  live_every=settings.CRISIS_LIVE_REFRESH_SECONDS)  # fmt: skip
 
 
