@@ -402,3 +402,18 @@ def test_the_roll_call_pages_by_100(personas, client_for):
     silent = text(client.get(url, {"filtre": "sans-reponse", "page": "2"}))
     assert "Camille Personne101" in silent and "Camille Personne102" not in silent
     assert 'href="?filtre=sans-reponse&page=1"' in silent
+
+
+def test_the_directory_shows_who_stands_in_for_a_contact_and_a_group(personas, client_for):
+    backup = reachable_contact(personas.cpts, last_name="Dubois")
+    martin = reachable_contact(personas.cpts, last_name="Martin", backup=backup)
+    group = group_of(personas.cpts, martin)
+    group.deputy = backup
+    group.save()
+    client = client_for(personas.coordinator)
+
+    contact_page = client.get(reverse("directory:contact_detail", args=[martin.pk]))
+    group_page = client.get(reverse("directory:group_detail", args=[group.pk]))
+
+    assert "Dubois" in contact_page.content.decode()
+    assert "suppléant du groupe" in group_page.content.decode()

@@ -111,7 +111,7 @@ def _list_page(request, template, rows, filters, result):
 
 @cpts_view(*CRISIS_ROLES)
 def contact_detail(request, pk):
-    contact = get_for_cpts(request, Contact.objects.select_related("commune"), pk=pk)
+    contact = get_for_cpts(request, Contact.objects.select_related("commune", "backup"), pk=pk)
     context = {
         "contact": contact,
         "organisations": contact.organisations.all(),
@@ -141,7 +141,7 @@ def group_list(request):
 
 @cpts_view(*CRISIS_ROLES)
 def group_detail(request, pk):
-    group = get_for_cpts(request, Group, pk=pk)
+    group = get_for_cpts(request, Group.objects.select_related("deputy"), pk=pk)
     members = group_members(group).select_related("commune").order_by("last_name", "first_name")
     context = {
         "group": group,
