@@ -93,18 +93,47 @@ class Pace:
 def record(delivery: Delivery, outcome, provider: str):
     """Write one send's outcome, only if the row is still this worker's claim."""
     now = timezone.now()
-    mine = Delivery.objects.filter(pk=delivery.pk, claimed_by=delivery.claimed_by,
-                                   state=DeliveryState.SENDING)  # fmt: skip
     if outcome.ok:
-        changes = {"state": DeliveryState.SENT, "sent_at": now, "error": "",
-                   "provider_message_id": outcome.provider_message_id}  # fmt: skip
-    elif outcome.permanent or delivery.attempts >= settings.ALERTS_MAX_ATTEMPTS:
-        changes = {"state": DeliveryState.FAILED, "failed_at": now, "error": outcome.error}
+        mine = _record_sent(delivery, outcome.provider_message_id, provider, now)
     else:
-        changes = {"state": DeliveryState.QUEUED, "error": outcome.error,
-                   "due_at": now + backoff(delivery.attempts)}  # fmt: skip
-    if not mine.update(provider=provider, lease_until=None, **changes):
+        if outcome.permanent or delivery.attempts >= settings.ALERTS_MAX_ATTEMPTS:
+            changes = {"state": DeliveryState.FAILED, "failed_at": now, "error": outcome.error}
+        else:
+            changes = {"state": DeliveryState.QUEUED, "error": outcome.error,
+                       "due_at": now + backoff(delivery.attempts)}  # fmt: skip
+        mine = Delivery.objects.filter(
+            pk=delivery.pk, claimed_by=delivery.claimed_by, state=DeliveryState.SENDING
+        ).update(provider=provider, lease_until=None, **changes)
+    if not mine:
         log.warning("Delivery %s was reclaimed before its outcome was recorded", delivery.pk)
+
+
+SENT_SQL = (
+    "UPDATE alerts_delivery SET state = %s, sent_at = %s, error = '', "
+    "provider = %s, provider_message_id = %s, lease_until = NULL "
+    "WHERE id = %s AND claimed_by = %s AND state = %s"
+)
+
+
+def _record_sent(delivery, provider_message_id, provider, now) -> int:
+    # The hot path of a mass send: one fixed statement, not an UPDATE the ORM compiles anew
+    # for each of thousands of messages (a third of the worker's time per message).
+    with connection.cursor() as cursor:
+        cursor.execute(SENT_SQL, [
+            DeliveryState.SENT.value, connection.ops.adapt_datetimefield_value(now), provider,
+            provider_message_id[:200], delivery.pk, delivery.claimed_by,
+            DeliveryState.SENDING.value,
+        ])  # fmt: skip
+        return cursor.rowcount
+
+
+def release(deliveries: list[Delivery]):
+    """Give back claimed rows not attempted, so another worker (or the next batch) takes them."""
+    for delivery in deliveries:
+        Delivery.objects.filter(
+            pk=delivery.pk, claimed_by=delivery.claimed_by, state=DeliveryState.SENDING
+        ).update(state=DeliveryState.QUEUED, claimed_by="", lease_until=None,
+                 attempts=F("attempts") - 1)  # fmt: skip
 
 
 def cancel(delivery: Delivery):
@@ -126,7 +155,12 @@ def send(deliveries: list[Delivery], pace: Pace | None = None):
         except Exception:  # noqa: BLE001 — each send retries the connection and reports
             log.warning("Could not open the %s channel", channel, exc_info=True)
         try:
-            for delivery in rows:
+            for index, delivery in enumerate(rows):
+                if not _time_left(delivery):
+                    # A slow provider ate half the lease: stop before another worker could
+                    # take these rows over and send them too.
+                    release(rows[index:])
+                    break
                 # An escalation or a reminder is pointless once the person has answered.
                 if delivery.reason != DeliveryReason.INITIAL and delivery.recipient.answer:
                     cancel(delivery)
@@ -136,6 +170,12 @@ def send(deliveries: list[Delivery], pace: Pace | None = None):
                 record(delivery, backend.send(message), backend.provider)
         finally:
             backend.close()
+
+
+def _time_left(delivery) -> bool:
+    """Whether at least half of the claim's lease remains (a send never takes that long)."""
+    half = timedelta(seconds=settings.ALERTS_CLAIM_LEASE_SECONDS / 2)
+    return timezone.now() < delivery.lease_until - half
 
 
 def drain(worker: str | None = None, batch_size: int | None = None, pace=None) -> int:
