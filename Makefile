@@ -45,6 +45,8 @@ bench: $(VENV)/.dev
 	$(PY) bench/run.py
 	$(PY) bench/directory_import.py
 	$(PY) bench/crisis_load.py
+	$(PY) bench/alerts_throughput.py
+	$(PY) bench/alerts_crash.py
 
 clean:
 	rm -rf $(VENV) staticfiles
