@@ -47,6 +47,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/crisis_load.py
 	$(PY) bench/alerts_throughput.py
 	$(PY) bench/alerts_crash.py
+	$(PY) bench/alerts_two_workers.py
 
 clean:
 	rm -rf $(VENV) staticfiles
