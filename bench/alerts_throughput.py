@@ -30,7 +30,6 @@ import shutil
 import smtplib
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from email.message import EmailMessage
@@ -58,15 +57,8 @@ def parse_args():
 
 
 ARGS = parse_args()  # before Django starts: --postgres chooses the database
-WORK = Path(tempfile.mkdtemp(prefix="tocsin-bench-alerts-"))
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_NAME = f"tocsin_bench_alerts_{os.getpid()}"
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="config.settings",
-    TOCSIN_DATA_DIR=str(WORK),
-    TOCSIN_MEDIA_DIR=str(WORK / "media"),
-    TASKS_BACKEND="immediate",
-)
 if ARGS.postgres:
     import psycopg
 
@@ -74,11 +66,11 @@ if ARGS.postgres:
         admin.execute(f'CREATE DATABASE "{PG_NAME}"')
     os.environ["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{PG_NAME}"
 
-import django  # noqa: E402
+from bench._django_env import start  # noqa: E402
+
+WORK = start("tocsin-bench-alerts-")
+
 import psutil  # noqa: E402 — comes with locust (requirements-dev.txt)
-
-django.setup()
-
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

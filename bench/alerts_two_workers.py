@@ -12,27 +12,18 @@ Run alone: .venv/bin/python bench/alerts_two_workers.py [--count 400]
 """
 
 import argparse
-import os
 import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="tocsin-bench-workers-"))
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="config.settings",
-    TOCSIN_DATA_DIR=str(WORK),
-    TOCSIN_MEDIA_DIR=str(WORK / "media"),
-    TASKS_BACKEND="immediate",
-)
+from bench._django_env import start  # noqa: E402
 
-import django  # noqa: E402
+WORK = start("tocsin-bench-workers-")
 
-django.setup()
 
 from django.core.management import call_command  # noqa: E402
 

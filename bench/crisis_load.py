@@ -26,7 +26,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -35,19 +34,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="tocsin-bench-crisis-"))
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="config.settings",
-    TOCSIN_DATA_DIR=str(WORK),
-    TOCSIN_MEDIA_DIR=str(WORK / "media"),
-    TASKS_BACKEND="immediate",
-)
+from bench._django_env import start  # noqa: E402
 
-import django  # noqa: E402
+WORK = start("tocsin-bench-crisis-")
+
 import psutil  # noqa: E402 — comes with locust (requirements-dev.txt)
-
-django.setup()
-
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
