@@ -296,6 +296,9 @@ ANYMAIL = {
 # Shared secret in the URL providers call back (delivery receipts, inbound SMS).
 ALERTS_WEBHOOK_TOKEN = env_str("TOCSIN_ALERTS_WEBHOOK_TOKEN")
 
+# Backups keep times to the microsecond (Django's JSON format cuts them to the millisecond).
+SERIALIZATION_MODULES = {"exact_json": "tocsin.core.exact_json"}
+
 PHONENUMBER_DEFAULT_REGION = "FR"
 PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 

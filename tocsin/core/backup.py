@@ -39,7 +39,8 @@ def write_backup(path: Path) -> Path:
         dump = Path(tmp) / "database.json"
         with transaction.atomic():
             _freeze_snapshot()
-            call_command("dumpdata", exclude=EXCLUDED, output=str(dump), verbosity=0)
+            call_command("dumpdata", exclude=EXCLUDED, format="exact_json", output=str(dump),
+                         verbosity=0)  # fmt: skip
             manifest = {
                 "format": FORMAT,
                 "created_at": timezone.now().isoformat(),
