@@ -14,33 +14,21 @@ from tocsin.alerts import audience, selectors, services
 from tocsin.alerts.enums import CampaignStatus
 from tocsin.alerts.forms import AudienceForm, CampaignForm
 from tocsin.alerts.models import Campaign
-from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts, has_role
+from tocsin.core.access import CRISIS_ROLES, PILOT_ROLES, cpts_view, get_for_cpts, has_role
 from tocsin.core.audit import log_action
-from tocsin.core.downloads import attachment
-from tocsin.core.enums import Role
-from tocsin.core.errors import DomainError
+from tocsin.core.downloads import CSV, attachment
+from tocsin.core.feedback import run_service
 from tocsin.core.spreadsheets import french_csv
 from tocsin.crises.models import Crisis
 from tocsin.directory.models import Contact
 from tocsin.directory.search import search
 from tocsin.plans.models import Fiche
 
-PILOT_ROLES = (Role.COORDINATOR, Role.REFERENT)
 SEARCH_RESULTS = 20
-CSV = "text/csv; charset=utf-8"
 
 
 def _campaign(request, pk) -> Campaign:
     return get_for_cpts(request, Campaign.objects.select_related("crisis", "cpts"), pk=pk)
-
-
-def _run(request, operation, *args, **kwargs):
-    """Run a service as the current user; a DomainError becomes a message and None."""
-    try:
-        return operation(request.user, *args, **kwargs)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return None
 
 
 @cpts_view(*CRISIS_ROLES)
@@ -97,7 +85,7 @@ def _edit(request, campaign: Campaign | None, initial=None):
     saving = data is not None and action in ("save", "send")
     if saving and form.is_valid() and audience_form.is_valid():
         fields = {name: form.cleaned_data[name] for name in CampaignForm.Meta.fields}
-        saved = _run(request, services.save_draft, request.cpts, campaign,
+        saved = run_service(request, services.save_draft, request.cpts, campaign,
                      criteria=audience_form.criteria(), **fields)  # fmt: skip
         if saved is not None:
             messages.success(request, "Brouillon enregistré.")
@@ -153,7 +141,7 @@ def preview(request):
 @require_POST
 def campaign_delete(request, pk):
     campaign = _campaign(request, pk)
-    title = _run(request, services.delete_draft, campaign)
+    title = run_service(request, services.delete_draft, campaign)
     if title is None:
         return redirect("alerts:rollcall", campaign.pk)
     messages.success(request, f"Brouillon « {title} » supprimé.")
@@ -169,7 +157,7 @@ def send(request, pk):
     if not campaign.is_draft:
         return redirect("alerts:rollcall", campaign.pk)
     if request.method == "POST":
-        totals = _run(request, services.send_campaign, campaign)
+        totals = run_service(request, services.send_campaign, campaign)
         if totals is None:
             return redirect("alerts:edit", campaign.pk)
         text = f"Alerte envoyée : {totals['reachable']} personne(s) en cours d'alerte"
@@ -229,7 +217,7 @@ def rollcall(request, pk):
 @require_POST
 def remind(request, pk):
     campaign = _campaign(request, pk)
-    count = _run(request, services.remind_non_responders, campaign)
+    count = run_service(request, services.remind_non_responders, campaign)
     if count is not None:
         messages.success(request, f"Rappel envoyé à {count} personne(s) sans réponse.")
     return redirect("alerts:rollcall", campaign.pk)
@@ -239,7 +227,7 @@ def remind(request, pk):
 @require_POST
 def close(request, pk):
     campaign = _campaign(request, pk)
-    figures = _run(request, services.close_campaign, campaign)
+    figures = run_service(request, services.close_campaign, campaign)
     if figures is not None:
         messages.success(
             request,

@@ -19,6 +19,8 @@ ALL_ROLES = frozenset(Role)
 MEMBER_ROLES = frozenset({Role.COORDINATOR, Role.REFERENT, Role.CELL_MEMBER, Role.MEMBER})
 CRISIS_ROLES = frozenset({Role.COORDINATOR, Role.REFERENT, Role.CELL_MEMBER})
 MANAGER_ROLES = frozenset({Role.COORDINATOR})
+# Who pilots a crisis and its alerts: activation, phases, sending, closing.
+PILOT_ROLES = frozenset({Role.COORDINATOR, Role.REFERENT})
 
 
 @dataclass(frozen=True)

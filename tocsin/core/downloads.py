@@ -8,6 +8,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 PDF = "application/pdf"
+CSV = "text/csv; charset=utf-8"
 
 
 def private(response):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from tocsin.core.access import CRISIS_ROLES, cpts_view
 from tocsin.core.audit import log_action
-from tocsin.core.downloads import PDF, attachment, stored_pdf
+from tocsin.core.downloads import CSV, PDF, attachment, stored_pdf
 from tocsin.core.enums import Role
 from tocsin.core.spreadsheets import french_csv
 from tocsin.crises import figures, reports, selectors
@@ -16,8 +16,6 @@ from tocsin.crises.enums import ReportStatus
 from tocsin.crises.models import SituationReport
 from tocsin.crises.views import crisis_or_404, report_or_404
 from tocsin.plans.documents import pdf_document
-
-CSV = "text/csv; charset=utf-8"
 
 
 def _name(crisis, what, extension) -> str:

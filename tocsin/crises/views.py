@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tocsin.alerts.enums import CampaignStatus
-from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts, has_role
+from tocsin.core.access import CRISIS_ROLES, PILOT_ROLES, cpts_view, get_for_cpts, has_role
 from tocsin.core.audit import log_action
 from tocsin.core.enums import Role
 from tocsin.core.errors import DomainError
+from tocsin.core.feedback import run_service
 from tocsin.crises import figures, reports, selectors, services
 from tocsin.crises.enums import EntryKind, ReportStatus, TaskStatus
 from tocsin.crises.forms import (
@@ -34,7 +35,6 @@ from tocsin.directory.search import search
 from tocsin.plans.enums import CellFunction
 from tocsin.watch.models import Signal
 
-PILOT_ROLES = (Role.COORDINATOR, Role.REFERENT)
 LOG_PAGE_SIZE = 50
 
 
@@ -51,18 +51,6 @@ def _in_crisis(queryset, crisis, **lookup):
         return queryset.get(crisis=crisis, **lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404("Introuvable dans cette crise.") from exc
-
-
-def _run(request, operation, *args, success="", **kwargs):
-    """Run a service; a DomainError becomes a message. Returns the result, or None."""
-    try:
-        result = operation(request.user, *args, **kwargs)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return None
-    if success:
-        messages.success(request, success)
-    return result if result is not None else True
 
 
 def _page(request, crisis, template, **context):
@@ -88,7 +76,7 @@ def activate(request):
         signal = get_for_cpts(request, Signal, pk=request.GET["signal"])
     form = ActivationForm(request.POST or None, cpts=request.cpts, signal=signal)
     if request.method == "POST" and form.is_valid():
-        crisis = _run(request, services.activate_crisis, request.cpts, signal=signal,
+        crisis = run_service(request, services.activate_crisis, request.cpts, signal=signal,
                       **form.cleaned_data)  # fmt: skip
         if crisis:
             messages.success(request, f"Crise activée : {crisis}. La main courante est ouverte.")
@@ -116,7 +104,7 @@ def phase(request, pk):
     crisis = crisis_or_404(request, pk)
     form = PhaseForm(request.POST)
     if form.is_valid():
-        _run(request, services.change_phase, crisis, form.cleaned_data["phase"],
+        run_service(request, services.change_phase, crisis, form.cleaned_data["phase"],
              success="Phase changée ; elle est inscrite à la main courante.")  # fmt: skip
     return redirect("crises:dashboard", crisis.pk)
 
@@ -128,7 +116,7 @@ def close(request, pk):
         return redirect("crises:evidence", crisis.pk)
     form = CloseForm(request.POST or None)
     summary = form.cleaned_data["summary"] if form.is_bound and form.is_valid() else None
-    if summary and _run(request, services.close_crisis, crisis, summary):
+    if summary and run_service(request, services.close_crisis, crisis, summary):
         messages.success(request, "Crise levée. Le bilan est prêt à exporter.")
         return redirect("crises:evidence", crisis.pk)
     counts = selectors.task_counts(crisis)
@@ -159,7 +147,7 @@ def _seat(request, crisis, seat_pk) -> CellSeat:
 @require_POST
 def seat_join(request, pk, seat):
     crisis = crisis_or_404(request, pk)
-    _run(request, services.join_cell, _seat(request, crisis, seat))
+    run_service(request, services.join_cell, _seat(request, crisis, seat))
     return redirect("crises:cell", crisis.pk)
 
 
@@ -167,7 +155,7 @@ def seat_join(request, pk, seat):
 @require_POST
 def seat_leave(request, pk, seat):
     crisis = crisis_or_404(request, pk)
-    _run(request, services.leave_cell, _seat(request, crisis, seat))
+    run_service(request, services.leave_cell, _seat(request, crisis, seat))
     return redirect("crises:cell", crisis.pk)
 
 
@@ -180,7 +168,7 @@ def cell_add(request, pk):
         messages.error(request, "Choisissez une personne et sa fonction.")
         return redirect("crises:cell", crisis.pk)
     contact = get_for_cpts(request, Contact, pk=request.POST["contact"])
-    _run(request, services.add_to_cell, crisis, contact, function,
+    run_service(request, services.add_to_cell, crisis, contact, function,
          success=f"{contact} rejoint la cellule.")  # fmt: skip
     return redirect("crises:cell", crisis.pk)
 
@@ -199,7 +187,7 @@ def log(request, pk):
             if corrects is None:
                 form.add_error("corrects", "Cette entrée n'existe pas dans la main courante.")
         if not form.errors:
-            entry = _run(request, services.add_entry, crisis, form.cleaned_data["kind"],
+            entry = run_service(request, services.add_entry, crisis, form.cleaned_data["kind"],
                          form.cleaned_data["text"], corrects=corrects)  # fmt: skip
             if entry:
                 messages.success(request, f"Entrée n° {entry.seq} enregistrée.")
@@ -242,7 +230,9 @@ def tasks(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(request, services.add_task, crisis, **form.cleaned_data, success="Tâche ajoutée.")
+        and run_service(
+            request, services.add_task, crisis, **form.cleaned_data, success="Tâche ajoutée."
+        )
     ):
         return redirect("crises:tasks", crisis.pk)
     rows = crisis.tasks.select_related("assignee", "fiche").order_by("due_at", "position", "pk")
@@ -265,7 +255,7 @@ def _task(request, crisis, task_pk) -> Task:
 def task_status(request, pk, task):
     crisis = crisis_or_404(request, pk)
     task = _task(request, crisis, task)
-    _run(request, services.set_task_status, task, request.POST.get("status", ""))
+    run_service(request, services.set_task_status, task, request.POST.get("status", ""))
     return redirect(request.POST.get("next") or reverse("crises:tasks", args=[crisis.pk]))
 
 
@@ -278,7 +268,7 @@ def task_edit(request, pk, task):
     saved = (
         form.is_bound
         and form.is_valid()
-        and _run(
+        and run_service(
             request, services.update_task, task, **form.cleaned_data, success="Tâche modifiée."
         )
     )
@@ -301,7 +291,7 @@ def reports_list(request, pk):
 @require_POST
 def report_prepare(request, pk):
     crisis = crisis_or_404(request, pk)
-    report = _run(request, reports.prepare_report, crisis)
+    report = run_service(request, reports.prepare_report, crisis)
     if report:
         return redirect("crises:report_detail", crisis.pk, report.number)
     return redirect("crises:reports", crisis.pk)
@@ -321,7 +311,9 @@ def report_detail(request, pk, number):
         request.method == "POST"
         and form is not None
         and form.is_valid()
-        and _run(request, reports.save_report, form, success="Point de situation enregistré.")
+        and run_service(
+            request, reports.save_report, form, success="Point de situation enregistré."
+        )
     ):
         return redirect("crises:report_detail", crisis.pk, report.number)
     return _page(request, crisis, "crises/report.html", report=report, form=form,
@@ -333,7 +325,7 @@ def report_detail(request, pk, number):
 def report_validate(request, pk, number):
     crisis = crisis_or_404(request, pk)
     report = report_or_404(request, crisis, number)
-    if _run(request, reports.validate_report, report, success="Point de situation validé."):
+    if run_service(request, reports.validate_report, report, success="Point de situation validé."):
         return redirect("crises:report_send", crisis.pk, report.number)
     return redirect("crises:report_detail", crisis.pk, report.number)
 
