@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tocsin.watch",
     "tocsin.crises",
     "tocsin.alerts",
+    "tocsin.surveys",
     "tocsin.maps",
     # Only for the Leaflet files it ships (static/leaflet/): no widget or model of it is used.
     "leaflet",

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from tocsin.alerts import answer_views, provider_mail
+from tocsin.surveys import answer_views as survey_answer_views
 
 urlpatterns = [
     path("", include("tocsin.core.urls")),
@@ -14,7 +15,11 @@ urlpatterns = [
     path("veille/", include("tocsin.watch.urls")),
     path("crises/", include("tocsin.crises.urls")),
     path("alertes/", include("tocsin.alerts.urls")),
+    path("questionnaires/", include("tocsin.surveys.urls")),
     path("alertes/anymail/", include((provider_mail.urlpatterns, "anymail"))),
     # Short, because it travels in SMS: the answer page of an alert's signed link.
     path("r/<str:token>/", answer_views.answer, name="alert_answer"),
+    # A questionnaire's answer page: the open link, then each invitation's personal link.
+    path("q/ouvert/<str:token>/", survey_answer_views.answer_open, name="survey_open"),
+    path("q/<str:token>/", survey_answer_views.answer, name="survey_answer"),
 ]

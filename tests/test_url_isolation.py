@@ -5,6 +5,8 @@ through an access helper (tocsin.core.access) and, when it takes parameters, unt
 URL_SAMPLES says how to build them for a given CPTS.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -25,6 +27,11 @@ from tocsin.directory.models import Contact, DetailsRequest, Group, ImportRun, O
 from tocsin.plans import services
 from tocsin.plans.models import CellMember, Fiche, PlanSection, PlanVersion, Transmission
 from tocsin.resources.models import Capacity, Equipment, HumanResource, Premises, Stock
+from tocsin.surveys import links as survey_links
+from tocsin.surveys.models import Answer as SurveyAnswer
+from tocsin.surveys.models import Question as SurveyQuestion
+from tocsin.surveys.models import Respondent, Survey
+from tocsin.surveys.models import Section as SurveySection
 from tocsin.territory.models import Risk, TerritoryCommune
 from tocsin.watch.models import Attachment, Feed, Fetch, Signal
 
@@ -204,6 +211,58 @@ def alerts_in_both_cpts(personas, crises_in_both_cpts):
         )  # fmt: skip
 
 
+# --- surveys ---
+SURVEY_DRAFT_ROUTES = ["edit", "delete", "section_add", "question_add", "audience", "open"]
+SURVEY_OPEN_ROUTES = ["detail", "results", "results_csv", "results_xlsx", "remind", "close"]
+for _name in SURVEY_DRAFT_ROUTES:
+    URL_SAMPLES[f"surveys:{_name}"] = lambda cpts: {"pk": _survey(cpts, "draft").pk}
+for _name in SURVEY_OPEN_ROUTES:
+    URL_SAMPLES[f"surveys:{_name}"] = lambda cpts: {"pk": _survey(cpts, "open").pk}
+for _name in ("section_rename", "section_delete"):
+    URL_SAMPLES[f"surveys:{_name}"] = lambda cpts: {
+        "pk": _survey(cpts, "draft").pk,
+        "section": _survey(cpts, "draft").sections.first().pk,
+    }
+for _name in ("question_edit", "question_delete", "question_move"):
+    URL_SAMPLES[f"surveys:{_name}"] = lambda cpts: {
+        "pk": _survey(cpts, "draft").pk,
+        "question": _survey(cpts, "draft").questions.first().pk,
+    }
+URL_SAMPLES["survey_answer"] = lambda cpts: {
+    "token": survey_links.token_for(Respondent.objects.filter(survey__cpts=cpts).first().pk)
+}
+URL_SAMPLES["survey_open"] = lambda cpts: {"token": _survey(cpts, "open").public_token}
+NOT_TENANT_SCOPED_EXTRA |= {"survey_answer", "survey_open"}  # signed link, unguessable token
+
+
+def _survey(cpts, status):
+    return Survey.objects.get(cpts=cpts, status=status)
+
+
+@pytest.fixture(autouse=True)
+def surveys_in_both_cpts(personas):
+    """A draft with a part and a question, and an open survey one invited person answered."""
+    now = timezone.now()
+    for cpts in (personas.cpts, personas.other_cpts):
+        draft = Survey.objects.create(cpts=cpts, title="Questionnaire en préparation")
+        section = SurveySection.objects.create(survey=draft, title="L'alerte")
+        SurveyQuestion.objects.create(survey=draft, section=section, kind="yes_no",
+                                      text="Alerté à temps ?")  # fmt: skip
+        opened = Survey.objects.create(
+            cpts=cpts, title="RETEX", status="open", opened_at=now, closes_at=now + timedelta(7),
+            allows_open_link=True, public_token=f"lien-ouvert-{cpts.slug}",
+        )  # fmt: skip
+        section = SurveySection.objects.create(survey=opened, title="L'alerte")
+        question = SurveyQuestion.objects.create(survey=opened, section=section, kind="yes_no",
+                                                 text="Alerté à temps ?")  # fmt: skip
+        contact = Contact.objects.filter(cpts=cpts).first()
+        respondent = Respondent.objects.create(
+            survey=opened, contact=contact, name=contact.full_name, email=contact.email,
+            kind="Centre hospitalier", invited_at=now, saved_at=now, submitted_at=now,
+        )  # fmt: skip
+        SurveyAnswer.objects.create(respondent=respondent, question=question, value="oui")
+
+
 for _action in ("detail", "edit", "delete"):
     URL_SAMPLES[f"territory:risk_{_action}"] = lambda cpts: {
         "pk": Risk.objects.filter(cpts=cpts).first().pk
@@ -249,6 +308,15 @@ def tenant_rows(cpts) -> dict:
     for model in (Campaign, Delivery):
         rows[model.__name__] = list(model.objects.filter(cpts=cpts).order_by("pk").values())
     rows["Recipient"] = list(Recipient.objects.filter(campaign__cpts=cpts).order_by("pk").values())
+    # --- surveys ---
+    rows["Survey"] = list(Survey.objects.filter(cpts=cpts).order_by("pk").values())
+    for model in (SurveySection, SurveyQuestion, Respondent):
+        rows[f"survey {model.__name__}"] = list(
+            model.objects.filter(survey__cpts=cpts).order_by("pk").values()
+        )
+    rows["survey Answer"] = list(
+        SurveyAnswer.objects.filter(respondent__survey__cpts=cpts).order_by("pk").values()
+    )
     # --- watch ---
     rows["Signal"] = list(Signal.objects.filter(cpts=cpts).order_by("pk").values())
     rows["Feed"] = list(Feed.objects.filter(cpts=cpts).order_by("pk").values())
