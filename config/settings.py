@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tocsin.crises",
     "tocsin.alerts",
     "tocsin.surveys",
+    "tocsin.retex",
     "tocsin.maps",
     # Only for the Leaflet files it ships (static/leaflet/): no widget or model of it is used.
     "leaflet",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("crises/", include("tocsin.crises.urls")),
     path("alertes/", include("tocsin.alerts.urls")),
     path("questionnaires/", include("tocsin.surveys.urls")),
+    path("retex/", include("tocsin.retex.urls")),
     path("alertes/anymail/", include((provider_mail.urlpatterns, "anymail"))),
     # Short, because it travels in SMS: the answer page of an alert's signed link.
     path("r/<str:token>/", answer_views.answer, name="alert_answer"),

@@ -27,6 +27,7 @@ from tocsin.directory.models import Contact, DetailsRequest, Group, ImportRun, O
 from tocsin.plans import services
 from tocsin.plans.models import CellMember, Fiche, PlanSection, PlanVersion, Transmission
 from tocsin.resources.models import Capacity, Equipment, HumanResource, Premises, Stock
+from tocsin.retex.models import Finding, ImprovementAction, Review, ReviewTransmission
 from tocsin.surveys import links as survey_links
 from tocsin.surveys.models import Answer as SurveyAnswer
 from tocsin.surveys.models import Question as SurveyQuestion
@@ -281,6 +282,40 @@ for _name in ("feed_edit", "feed_delete", "feed_poll"):
     URL_SAMPLES[f"watch:{_name}"] = lambda cpts: {"pk": Feed.objects.filter(cpts=cpts).first().pk}
 
 
+# --- retex ---
+URL_SAMPLES["retex:start"] = lambda cpts: {"crisis": _crisis(cpts).pk}
+RETEX_ROUTES = ["detail", "edit", "survey_prepare", "finding_add", "action_add", "validate",
+                "report_pdf", "transmit", "plan_update"]  # fmt: skip
+for _name in RETEX_ROUTES:
+    URL_SAMPLES[f"retex:{_name}"] = lambda cpts: {"pk": Review.objects.get(cpts=cpts).pk}
+URL_SAMPLES["retex:finding_delete"] = lambda cpts: {
+    "pk": Review.objects.get(cpts=cpts).pk,
+    "finding": Finding.objects.get(review__cpts=cpts).pk,
+}
+for _name in ("action_edit", "action_status"):
+    URL_SAMPLES[f"retex:{_name}"] = lambda cpts: {
+        "pk": Review.objects.get(cpts=cpts).pk,
+        "action": ImprovementAction.objects.get(cpts=cpts).pk,
+    }
+for _name in ("retex:authority_pdf", "retex:authority_acknowledge"):
+    URL_SAMPLES[_name] = lambda cpts: {"pk": ReviewTransmission.objects.get(review__cpts=cpts).pk}
+
+
+@pytest.fixture(autouse=True)
+def retex_in_both_cpts(personas, crises_in_both_cpts):
+    """A RETEX transmitted to the ARS, with a finding and an action, per CPTS."""
+    for cpts in (personas.cpts, personas.other_cpts):
+        review = Review.objects.create(
+            cpts=cpts, crisis=Crisis.objects.get(cpts=cpts), summary="Synthèse",
+            status="transmitted", document=ContentFile(b"%PDF-1.7", name="retex.pdf"),
+        )  # fmt: skip
+        finding = Finding.objects.create(review=review, polarity="negative", theme="alert",
+                                         text="Alerte tardive")  # fmt: skip
+        ImprovementAction.objects.create(cpts=cpts, review=review, finding=finding,
+                                         description="Alerter plus tôt")  # fmt: skip
+        ReviewTransmission.objects.create(review=review, recipient="ars")
+
+
 def tenant_rows(cpts) -> dict:
     """What a cross-tenant write could change in `cpts`."""
     models = (
@@ -308,6 +343,11 @@ def tenant_rows(cpts) -> dict:
     for model in (Campaign, Delivery):
         rows[model.__name__] = list(model.objects.filter(cpts=cpts).order_by("pk").values())
     rows["Recipient"] = list(Recipient.objects.filter(campaign__cpts=cpts).order_by("pk").values())
+    # --- retex ---
+    for model in (Review, ImprovementAction):
+        rows[model.__name__] = list(model.objects.filter(cpts=cpts).order_by("pk").values())
+    for model in (Finding, ReviewTransmission):
+        rows[model.__name__] = list(model.objects.filter(review__cpts=cpts).order_by("pk").values())
     # --- surveys ---
     rows["Survey"] = list(Survey.objects.filter(cpts=cpts).order_by("pk").values())
     for model in (SurveySection, SurveyQuestion, Respondent):

@@ -6,6 +6,7 @@ from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
 from tocsin.crises.models import Crisis
 from tocsin.plans.reminders import update_due
+from tocsin.retex.selectors import retex_followup
 from tocsin.territory.selectors import territory_summary
 
 
@@ -20,6 +21,7 @@ def build_dashboard(membership) -> dict:
         context["active_crises"] = list(Crisis.objects.for_cpts(cpts).active())
     if membership.role in (Role.COORDINATOR, Role.REFERENT):
         context["plan_due"] = update_due(cpts)
+        context["retex"] = retex_followup(cpts)
     if membership.role == Role.COORDINATOR:
         context["role_counts"] = _role_counts(cpts)
         context["recent_audit"] = list(AuditEntry.objects.for_cpts(cpts)[:8])

@@ -357,8 +357,10 @@ def report_send(request, pk, number):
 @cpts_view(*CRISIS_ROLES)
 def evidence(request, pk):
     crisis = crisis_or_404(request, pk)
+    # The RETEX app hangs its review on the crisis; a missing one reads as None.
+    review = getattr(crisis, "review", None)
     return _page(request, crisis, "crises/evidence.html", evidence=figures.evidence(crisis),
-                 counts=selectors.task_counts(crisis))  # fmt: skip
+                 counts=selectors.task_counts(crisis), review=review)  # fmt: skip
 
 
 # --- What the authorities received ---

@@ -24,6 +24,7 @@ from tocsin.plans.forms import (
 )
 from tocsin.plans.models import Fiche, PlanSection, PlanVersion, Transmission
 from tocsin.plans.selectors import version_for_page
+from tocsin.retex.selectors import actions_by_section
 
 EDITOR_ROLES = (Role.COORDINATOR, Role.REFERENT)
 
@@ -77,9 +78,14 @@ def version_detail(request, number):
     version = _version(request, number)
     can_edit = has_role(request, *EDITOR_ROLES)
     fiches = list(version.fiches.all())
+    sections = sorted(version.sections.all(), key=lambda s: s.position)
+    # RETEX improvement actions carried into this version, shown on the section they change.
+    improvements = actions_by_section(version)
+    for section in sections:
+        section.improvements = improvements.get(section.key, [])
     context = {
         "version": version,
-        "sections": sorted(version.sections.all(), key=lambda s: s.position),
+        "sections": sections,
         "reflexes": [f for f in fiches if f.kind == FicheKind.REFLEXE],
         "actions": [f for f in fiches if f.kind == FicheKind.ACTION],
         "completeness": check_version(version) if version.is_editable else None,
@@ -101,7 +107,8 @@ def section_edit(request, number, key):
     form = SectionForm(request.POST or None, initial={"body": section.body})
     if form.is_valid() and _act(request, services.save_section, section, form.cleaned_data["body"]):
         return redirect("plans:version_detail", number=number)
-    context = {"form": form, "version": version, "title": section.get_key_display()}
+    context = {"form": form, "version": version, "title": section.get_key_display(),
+               "improvements": actions_by_section(version).get(key, [])}  # fmt: skip
     return render(request, "plans/form.html", context)
 
 
