@@ -11,6 +11,7 @@ from django.db import transaction
 from tocsin.core.audit import log_action
 from tocsin.core.enums import AuthorityBody, Profession, Role
 from tocsin.core.models import Cpts, Membership, User
+from tocsin.crises.demo import load_exercise_demo
 from tocsin.directory.demo import load_directory_demo
 from tocsin.resources.demo import load_resources_demo
 from tocsin.territory.demo import load_risks_demo
@@ -158,8 +159,11 @@ LAST_NAMES = (
 )
 
 
-def load_demo() -> dict:
-    """Create the demo CPTS if missing; returns the demo logins to print."""
+def load_demo(*, exercise=False) -> dict:
+    """Create the demo CPTS if missing; returns the demo logins to print.
+
+    With `exercise`, also a validated plan and a canicule EXERCICE in progress (what `make run`
+    shows); tests that build their own plan or crisis leave it out."""
     with transaction.atomic():
         cpts = _ensure_cpts("CPTS Côte de Jade – Marais breton (démo)", DEMO_SLUG)
         add_communes(None, cpts, DEMO_COMMUNES)
@@ -178,6 +182,8 @@ def load_demo() -> dict:
         load_directory_demo(cpts, people.order_by("pk"), crisis_team)
         load_resources_demo(cpts)
         load_risks_demo(cpts)
+        if exercise:
+            load_exercise_demo(cpts, DEMO_DOMAIN)
         if created:
             log_action(None, cpts, "core.demo.loaded", cpts, {"members": created})
     return {"cpts": cpts, "logins": [(u.email, m) for u, m in _logins(cpts)]}

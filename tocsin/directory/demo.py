@@ -50,6 +50,7 @@ def load_directory_demo(cpts, members, crisis_team_emails) -> None:
         )
     _member_contacts(cpts, members, list(communes.values()))
     _crisis_groups(cpts, crisis_team_emails)
+    _mairie_contacts(cpts)
 
 
 def _member_contacts(cpts, members, communes):
@@ -107,3 +108,30 @@ def _crisis_groups(cpts, crisis_team_emails):
         name="Infirmiers du territoire",
         defaults={"rule": {"professions": ["60"]}},
     )
+
+
+def _mairie_contacts(cpts):
+    """A crisis contact for each mairie (fictional address), and the group that reaches them
+    all: the audience of the RETEX questionnaire and of the commune-level alerts."""
+    group, _ = Group.objects.get_or_create(
+        cpts=cpts,
+        name="Mairies du territoire",
+        defaults={"description": "Le contact de crise de chaque mairie (secrétariat général)."},
+    )
+    mairies = Organisation.objects.for_cpts(cpts).filter(kind=OrganisationKind.MAIRIE)
+    for mairie in mairies.select_related("commune").order_by("name"):
+        contact, created = Contact.objects.get_or_create(
+            cpts=cpts,
+            email=f"mairie.{mairie.commune.insee_code}@cpts-demo.test",
+            defaults={
+                "last_name": mairie.name,
+                "job_title": "Secrétariat général",
+                "commune": mairie.commune,
+                "consents_to_alerts": True,
+                "preferred_channels": ["email"],
+                "source": Source.MANUAL,
+            },
+        )
+        if created:
+            contact.organisations.add(mairie)
+            group.members.add(contact)
