@@ -3,15 +3,12 @@ writes the audit trail; a validated version is never modified."""
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from tocsin.core.audit import log_action
-from tocsin.core.enums import Role
+from tocsin.core.authorities import email_authority_members
 from tocsin.core.errors import DomainError
-from tocsin.core.models import Membership
-from tocsin.core.tasks import send_email
 from tocsin.plans import starter
 from tocsin.plans.enums import FicheKind, PlanStatus, Section
 from tocsin.plans.models import OPEN_STATUSES, CellMember, Fiche, PlanSection, PlanVersion
@@ -212,20 +209,10 @@ def transmit_version(actor, version, recipients: list[str]):
 
 
 def _notify_authorities(version, recipients):
-    people = Membership.objects.filter(
-        cpts=version.cpts, role=Role.AUTHORITY, authority_body__in=recipients
-    ).select_related("user")
     url = settings.SITE_URL + reverse("plans:authority_list")
-    for membership in people:
-        body = render_to_string(
-            "plans/emails/transmitted.txt",
-            {"version": version, "url": url, "user": membership.user},
-        )
-        subject = f"{version.cpts} : plan de gestion de crise, version {version.number}"
-        to = [membership.user.email]
-        transaction.on_commit(
-            lambda to=to, subject=subject, body=body: send_email.enqueue(to, subject, body)
-        )
+    subject = f"{version.cpts} : plan de gestion de crise, version {version.number}"
+    email_authority_members(version.cpts, recipients, subject, "plans/emails/transmitted.txt",
+                            {"version": version, "url": url})  # fmt: skip
 
 
 def acknowledge_transmission(actor, transmission):

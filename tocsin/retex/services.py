@@ -9,15 +9,12 @@ import hashlib
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from tocsin.core.audit import log_action
-from tocsin.core.enums import Role
+from tocsin.core.authorities import email_authority_members
 from tocsin.core.errors import DomainError
-from tocsin.core.models import Membership
-from tocsin.core.tasks import send_email
 from tocsin.crises.enums import EntryKind
 from tocsin.plans import services as plans
 from tocsin.plans.enums import PlanStatus
@@ -201,17 +198,11 @@ def transmit_review(actor, review, recipients: list[str]) -> list[str]:
 
 
 def _notify_authorities(review, recipients):
-    people = Membership.objects.filter(
-        cpts=review.cpts, role=Role.AUTHORITY, authority_body__in=recipients
-    ).select_related("user")
     url = settings.SITE_URL + reverse("retex:authority_list")
     prefix = "[EXERCICE] " if review.crisis.is_exercise else ""
     subject = f"{prefix}{review.cpts} : retour d'expérience — {review.crisis.title}"
-    for membership in people:
-        context = {"review": review, "url": url, "user": membership.user}
-        body = render_to_string("retex/emails/transmitted.txt", context)
-        to = [membership.user.email]
-        transaction.on_commit(lambda to=to, body=body: send_email.enqueue(to, subject, body))
+    email_authority_members(review.cpts, recipients, subject, "retex/emails/transmitted.txt",
+                            {"review": review, "url": url})  # fmt: skip
 
 
 def acknowledge_transmission(actor, transmission):
