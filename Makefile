@@ -48,6 +48,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/alerts_throughput.py
 	$(PY) bench/alerts_crash.py
 	$(PY) bench/alerts_two_workers.py
+	$(PY) bench/retex_survey.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MembershipFactory
+from tests.factories import ContactFactory, GroupFactory, MembershipFactory
 from tests.retex.factories import lifted_exercise, review_with_finding
 from tests.retex.test_services import add_action
 from tocsin.core.enums import AuthorityBody, Role
@@ -15,6 +15,8 @@ from tocsin.core.models import AuditEntry
 from tocsin.plans.enums import Section
 from tocsin.retex import services
 from tocsin.retex.models import Review
+from tocsin.surveys import services as surveys
+from tocsin.surveys.results import QUOTED_TEXTS
 
 
 def body_of(response) -> bytes:
@@ -158,3 +160,27 @@ def test_retex_pages_have_a_fixed_number_of_queries(
         client.get(url)  # warms the per-process caches (menu, audit codes)
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_the_retex_page_quotes_the_first_free_texts_and_counts_the_rest(personas, client_for):
+    review = review_with_finding(personas.cpts, personas.referent)
+    survey = services.prepare_survey(personas.referent, review)
+    group = GroupFactory(cpts=personas.cpts)
+    group.members.set(ContactFactory.create_batch(25, cpts=personas.cpts))
+    surveys.set_audience(personas.referent, survey, groups=[group.pk])
+    surveys.open_survey(personas.referent, survey)
+    questions = {q.text: q for q in survey.questions.all()}
+    for index, respondent in enumerate(survey.respondents.all()):
+        surveys.save_answers(respondent, {
+            questions["Avez-vous été alerté à temps ?"].pk: "oui",
+            questions["Votre rôle et ce que l'on attendait de vous étaient-ils clairs ?"].pk: 4,
+            questions["Avez-vous été bien informé pendant toute la durée de la crise ?"].pk: 5,
+            questions["Que faudrait-il changer pour la prochaine fois ?"].pk: f"Idée n° {index}",
+        }, submit=True)  # fmt: skip
+    page = client_for(personas.referent).get(reverse("retex:detail", args=[review.pk]))
+    text = page.content.decode()
+    assert "25 réponses sur 25 personnes invitées" in text and "(100 %)" in text
+    assert text.count("Idée n° ") == QUOTED_TEXTS
+    assert "… et 5 autres réponses, sur la page des résultats" in text
+    full = client_for(personas.referent).get(reverse("surveys:results", args=[survey.pk]))
+    assert full.content.decode().count("Idée n° ") == 25

@@ -21,6 +21,9 @@ BAR_SPACE = 270  # what is left for the bar once its figure is written after it
 ROW_HEIGHT = 44
 LABEL_CHARS = 46
 SCALE_LABELS = {1: "1 — pas du tout", 5: "5 — tout à fait"}
+# Summaries (the RETEX page and report) quote this many free-text answers per question; the
+# results page and the exports give them all.
+QUOTED_TEXTS = 20
 
 
 @dataclass
@@ -58,6 +61,14 @@ class QuestionResult:
     mean: float | None = None  # scales and numbers
     numbers: dict = field(default_factory=dict)  # count, min, mean, median, max
     texts: list = field(default_factory=list)  # (respondent kind, text)
+
+    @property
+    def quoted_texts(self) -> list:
+        return self.texts[:QUOTED_TEXTS]
+
+    @property
+    def unquoted_texts(self) -> int:
+        return max(0, len(self.texts) - QUOTED_TEXTS)
 
 
 @dataclass
