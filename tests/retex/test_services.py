@@ -23,6 +23,7 @@ from tocsin.retex.enums import ActionStatus, ReviewStatus
 from tocsin.retex.forms import ActionForm
 from tocsin.retex.models import ImprovementAction, ReviewTransmission
 from tocsin.retex.selectors import retex_followup
+from tocsin.surveys import services as surveys
 from tocsin.surveys.enums import SurveyStatus
 
 
@@ -196,3 +197,13 @@ def test_the_dashboard_follows_late_actions_and_crises_without_retex(personas):
     assert followup["waiting"] == [] and followup["overdue"] == [late]
     services.set_action_status(personas.referent, late, ActionStatus.DONE)
     assert retex_followup(personas.cpts) is None
+
+
+def test_the_questionnaire_of_a_retex_cannot_be_deleted(personas):
+    review = review_with_finding(personas.cpts, personas.referent)
+    survey = services.prepare_survey(personas.referent, review)
+    with pytest.raises(DomainError, match="celui d'un RETEX"):
+        surveys.delete_survey(personas.referent, survey)
+    review.refresh_from_db()
+    assert review.survey == survey
+    assert not AuditEntry.objects.filter(code="surveys.survey.deleted").exists()
