@@ -10,6 +10,7 @@ trap 'kill 0' EXIT INT TERM
 .venv/bin/python manage.py db_worker --no-reload &
 .venv/bin/python manage.py poll_watch --loop 60 &
 .venv/bin/python manage.py run_alerts --loop &
+.venv/bin/python manage.py play_exercises --loop 30 &
 .venv/bin/gunicorn config.wsgi --bind "$HOST:$PORT" --workers "$WORKERS" \
   --timeout "${WEB_TIMEOUT:-600}" --access-logfile - --log-level warning &
 sleep 1

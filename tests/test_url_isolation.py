@@ -24,6 +24,7 @@ from tocsin.crises import logbook
 from tocsin.crises.models import CellSeat, Crisis, LogEntry, ReportSend, SituationReport, Task
 from tocsin.directory.freshness import SALT
 from tocsin.directory.models import Contact, DetailsRequest, Group, ImportRun, Organisation
+from tocsin.exercises.models import FiredInject, Inject, Observation, Play, Scenario
 from tocsin.plans import services
 from tocsin.plans.models import CellMember, Fiche, PlanSection, PlanVersion, Transmission
 from tocsin.resources.models import Capacity, Equipment, HumanResource, Premises, Stock
@@ -316,6 +317,33 @@ def retex_in_both_cpts(personas, crises_in_both_cpts):
         ReviewTransmission.objects.create(review=review, recipient="ars")
 
 
+# --- exercises ---
+for _name in ("scenario_detail", "scenario_edit", "inject_add", "start"):
+    URL_SAMPLES[f"exercises:{_name}"] = lambda cpts: {"pk": Scenario.objects.get(cpts=cpts).pk}
+for _name in ("inject_edit", "inject_delete"):
+    URL_SAMPLES[f"exercises:{_name}"] = lambda cpts: {
+        "pk": Scenario.objects.get(cpts=cpts).pk,
+        "inject": Inject.objects.get(scenario__cpts=cpts).pk,
+    }
+for _name in ("console", "observe"):
+    URL_SAMPLES[f"exercises:{_name}"] = lambda cpts: {"pk": Play.objects.get(crisis__cpts=cpts).pk}
+URL_SAMPLES["exercises:fire"] = lambda cpts: {
+    "pk": Play.objects.get(crisis__cpts=cpts).pk,
+    "inject": Inject.objects.get(scenario__cpts=cpts).pk,
+}
+
+
+@pytest.fixture(autouse=True)
+def exercises_in_both_cpts(personas, crises_in_both_cpts):
+    """A scenario of one inject played in the exercise of each CPTS, not fired yet."""
+    for cpts in (personas.cpts, personas.other_cpts):
+        scenario = Scenario.objects.create(cpts=cpts, title="Canicule", crisis_type=2)
+        inject = Inject.objects.create(scenario=scenario, channel="phone", content="Appel EHPAD")
+        play = Play.objects.create(crisis=Crisis.objects.get(cpts=cpts), scenario=scenario,
+                                   fires_on_schedule=False)  # fmt: skip
+        Observation.objects.create(play=play, inject=inject, actual="Vu", rating="met")
+
+
 def tenant_rows(cpts) -> dict:
     """What a cross-tenant write could change in `cpts`."""
     models = (
@@ -357,6 +385,14 @@ def tenant_rows(cpts) -> dict:
     rows["survey Answer"] = list(
         SurveyAnswer.objects.filter(respondent__survey__cpts=cpts).order_by("pk").values()
     )
+    # --- exercises ---
+    rows["Scenario"] = list(Scenario.objects.filter(cpts=cpts).order_by("pk").values())
+    rows["Inject"] = list(Inject.objects.filter(scenario__cpts=cpts).order_by("pk").values())
+    rows["Play"] = list(Play.objects.for_cpts(cpts).order_by("pk").values())
+    for model in (FiredInject, Observation):
+        rows[model.__name__] = list(
+            model.objects.filter(play__crisis__cpts=cpts).order_by("pk").values()
+        )
     # --- watch ---
     rows["Signal"] = list(Signal.objects.filter(cpts=cpts).order_by("pk").values())
     rows["Feed"] = list(Feed.objects.filter(cpts=cpts).order_by("pk").values())

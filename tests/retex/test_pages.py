@@ -155,7 +155,7 @@ def test_retex_pages_have_a_fixed_number_of_queries(
                    plan_section=Section.RESPONSE, due_on="2027-03-01")  # fmt: skip
     client = client_for(personas.referent)
     # Session, user and memberships, then the page's own reads (the live key figures: ~10).
-    for url, queries in ((reverse("retex:detail", args=[review.pk]), 21),
+    for url, queries in ((reverse("retex:detail", args=[review.pk]), 22),
                          (reverse("retex:list"), 7)):  # fmt: skip
         client.get(url)  # warms the per-process caches (menu, audit codes)
         with django_assert_num_queries(queries):

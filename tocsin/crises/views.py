@@ -93,8 +93,10 @@ def dashboard(request, pk):
         status = render_to_string("crises/_live_status.html", {"crisis": crisis})
         return HttpResponse(status + live)
     drafts = crisis.alert_campaigns.filter(status=CampaignStatus.DRAFT) if crisis.is_active else []
+    # A scripted exercise has its animation console (the exercises app hangs it on the crisis).
+    play = getattr(crisis, "exercise_play", None) if crisis.is_exercise else None
     return _page(request, crisis, "crises/dashboard.html", kinds=EntryKind.choices,
-                 phases=ACTIVE_CHOICES, live_html=live, alert_drafts=drafts,
+                 phases=ACTIVE_CHOICES, live_html=live, alert_drafts=drafts, play=play,
                  live_every=settings.CRISIS_LIVE_REFRESH_SECONDS)  # fmt: skip
 
 

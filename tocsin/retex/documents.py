@@ -4,6 +4,7 @@ findings and the action plan. Rendered once at validation and stored with its SH
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from tocsin.exercises.selectors import observations_of
 from tocsin.plans.documents import pdf_document
 from tocsin.retex.enums import Polarity
 from tocsin.retex.figures import figure_rows, key_figures
@@ -22,6 +23,7 @@ def report_context(review) -> dict:
         "negatives": [f for f in findings if f.polarity == Polarity.NEGATIVE],
         "actions": review.actions.select_related("owner", "finding").order_by("due_on", "pk"),
         "results": survey_results(review.survey) if review.survey_id else None,
+        "observations": observations_of(crisis),
         "generated_at": timezone.now(),
     }
 

@@ -13,6 +13,7 @@ from tocsin.core.downloads import PDF, attachment, stored_pdf
 from tocsin.core.enums import Role
 from tocsin.core.feedback import run_service
 from tocsin.crises.models import Crisis
+from tocsin.exercises.selectors import observations_of
 from tocsin.retex import documents, selectors, services
 from tocsin.retex.enums import ActionStatus
 from tocsin.retex.figures import figure_rows, key_figures
@@ -64,6 +65,7 @@ def detail(request, pk):
         "findings": list(review.findings.all()),
         "actions": list(review.actions.select_related("owner", "finding", "plan_version")),
         "results": survey_results(review.survey) if review.survey_id else None,
+        "observations": observations_of(review.crisis),
         "finding_form": FindingForm(),
         "action_form": ActionForm(review=review) if can_pilot else None,
         "statuses": ActionStatus.choices,
