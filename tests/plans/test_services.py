@@ -10,7 +10,7 @@ from tocsin.core.models import AuditEntry
 from tocsin.plans import services
 from tocsin.plans.completeness import check_version
 from tocsin.plans.diff import compare
-from tocsin.plans.enums import FicheKind, PlanStatus, Section
+from tocsin.plans.enums import FicheKind, FicheRole, PlanStatus, Section
 from tocsin.plans.models import Transmission
 
 
@@ -23,7 +23,8 @@ def test_first_version_follows_the_national_template(personas):
     identity = version.sections.get(key=Section.IDENTITY).body
     assert "CPTS Côte de Test couvre 1 communes et 1\u202f000 habitants" in identity
     reflexes = version.fiches.filter(kind=FicheKind.REFLEXE)
-    assert reflexes.count() == 5
+    # One fiche réflexe per role, the member professionals' included.
+    assert sorted(reflexes.values_list("role", flat=True)) == sorted(FicheRole.values)
     actions = version.fiches.filter(kind=FicheKind.ACTION, risk=risk)
     assert sorted(actions.values_list("alert_level", flat=True)) == ["alert", "crisis"]
     with pytest.raises(DomainError, match="déjà en cours"):

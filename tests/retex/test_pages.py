@@ -20,9 +20,9 @@ from tocsin.surveys.results import QUOTED_TEXTS
 
 
 def body_of(response) -> bytes:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
-    return content
+    # Reading the stream closes it the way the test client expects; closing it by hand would
+    # fire request_finished and close the test's PostgreSQL connection.
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def test_the_referent_opens_the_retex_from_the_crisis_evidence(personas, client_for):

@@ -45,6 +45,8 @@ class FicheRole(models.TextChoices):
     SECRETARIAT = "secretariat", "Secrétariat / main courante"
     COMMUNICATION = "communication", "Communication"
     LOGISTICS = "logistics", "Logistique"
+    # What every member professional does: shown in their space, filtered by profession.
+    PROFESSIONAL = "professional", "Professionnels de santé du territoire"
 
 
 class AlertLevel(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from tocsin.core.enums import AuthorityBody
+from tocsin.core.enums import AuthorityBody, Profession
 from tocsin.directory.models import Contact
 from tocsin.plans.enums import CellFunction
 from tocsin.plans.models import Fiche, PlanVersion
@@ -86,14 +86,20 @@ class FicheForm(forms.ModelForm):
     class Meta:
         model = Fiche
         fields = [
-            "kind", "title", "role", "risk", "alert_level", "trigger", "checklist", "who",
-            "resources", "contacts", "messages",
+            "kind", "title", "role", "professions", "risk", "alert_level", "trigger",
+            "checklist", "who", "resources", "contacts", "messages",
         ]  # fmt: skip
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in ["trigger", "who", "resources", "contacts", "messages"]
         }
         widgets["checklist"] = forms.Textarea(attrs={"rows": 8})
+
+    professions = forms.MultipleChoiceField(
+        label="Professions concernées", choices=Profession.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pour une fiche réflexe des professionnels : aucune cochée, toutes.",
+    )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

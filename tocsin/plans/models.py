@@ -148,6 +148,8 @@ class Fiche(models.Model):
     resources = models.TextField("moyens", blank=True)
     contacts = models.TextField("contacts à joindre", blank=True)
     messages = models.TextField("messages à envoyer", blank=True)
+    # RPPS profession codes a fiche réflexe for professionals concerns; empty: every profession.
+    professions = models.JSONField("professions concernées", default=list, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -167,6 +169,10 @@ class Fiche(models.Model):
     @property
     def steps(self) -> list[str]:
         return [line.strip() for line in self.checklist.splitlines() if line.strip()]
+
+    def concerns(self, profession: str) -> bool:
+        """Whether a professional of this RPPS profession code should read this fiche."""
+        return not self.professions or profession in self.professions
 
 
 class Transmission(models.Model):

@@ -22,7 +22,7 @@ COPIED_FIELDS = [
 ]  # fmt: skip
 FICHE_FIELDS = [
     "kind", "title", "role", "risk", "alert_level", "trigger", "checklist", "who",
-    "resources", "contacts", "messages", "position",
+    "resources", "contacts", "messages", "professions", "position",
 ]  # fmt: skip
 
 

@@ -112,6 +112,17 @@ FICHES_REFLEXE = [
             "Tenir à jour l'état des ressources engagées.",
         ],
     ),
+    (
+        FicheRole.PROFESSIONAL,
+        "Professionnel de santé : à réception d'une alerte de la CPTS",
+        [
+            "Lire le message en entier et répondre par le lien (disponible ou non).",
+            "Vérifier ses stocks et son matériel (EPI, médicaments des patients fragiles).",
+            "Repérer ses patients fragiles, isolés ou dépendants d'un traitement.",
+            "Signaler à la cellule toute difficulté ou tout cas inhabituel.",
+            "Ne relayer que les consignes officielles (ARS, Préfecture, CPTS).",
+        ],
+    ),
 ]
 
 # Per ACI crisis type: (alert-level trigger, crisis-level trigger, actions at alert, at crisis).

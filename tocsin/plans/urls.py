@@ -5,6 +5,7 @@ from tocsin.plans import document_views, views
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_home, name="home"),
+    path("en-vigueur/", views.member_plan, name="member_plan"),
     path("nouvelle-version/", views.version_start, name="version_start"),
     path("comparer/", views.version_diff, name="version_diff"),
     path("classeur-de-crise.pdf", document_views.crisis_kit, name="crisis_kit"),

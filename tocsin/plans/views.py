@@ -6,13 +6,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tocsin.core.access import CRISIS_ROLES, cpts_view, get_for_cpts, has_role
+from tocsin.core.access import CRISIS_ROLES, MEMBER_ROLES, cpts_view, get_for_cpts, has_role
 from tocsin.core.audit import log_action
 from tocsin.core.enums import Role
 from tocsin.core.errors import DomainError
 from tocsin.plans import diff, services
 from tocsin.plans.completeness import check_version
-from tocsin.plans.enums import FicheKind, Section
+from tocsin.plans.enums import FicheKind, FicheRole, Section
 from tocsin.plans.forms import (
     CellForm,
     FicheForm,
@@ -27,6 +27,10 @@ from tocsin.plans.selectors import version_for_page
 from tocsin.retex.selectors import actions_by_section
 
 EDITOR_ROLES = (Role.COORDINATOR, Role.REFERENT)
+# What every member professional reads of the plan in force: not the territory diagnosis (it
+# names vulnerable places and people), the reporting to the ARS, nor the annexes (directory).
+PUBLIC_SECTIONS = (Section.IDENTITY, Section.ORGANISATION, Section.RESPONSE, Section.CONTINUITY,
+                   Section.COMMUNICATION, Section.TRAINING, Section.RETEX)  # fmt: skip
 
 
 def _version(request, number):
@@ -96,6 +100,20 @@ def version_detail(request, number):
         "others": PlanVersion.objects.for_cpts(request.cpts).exclude(pk=version.pk),
     }
     return render(request, "plans/version_detail.html", context)
+
+
+@cpts_view(*MEMBER_ROLES)
+def member_plan(request):
+    """The plan in force as a member professional reads it: its public sections and the
+    fiches réflexe written for their profession."""
+    version = PlanVersion.objects.for_cpts(request.cpts).published().order_by("-number").first()
+    context = {"version": version, "sections": [], "fiches": []}
+    if version is not None:
+        profession = request.user.profession
+        context["sections"] = version.sections.filter(key__in=PUBLIC_SECTIONS)
+        reflexes = version.fiches.filter(kind=FicheKind.REFLEXE, role=FicheRole.PROFESSIONAL)
+        context["fiches"] = [f for f in reflexes if f.concerns(profession)]
+    return render(request, "plans/member_plan.html", context)
 
 
 @cpts_view(*EDITOR_ROLES)
