@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tocsin.alerts",
     "tocsin.surveys",
     "tocsin.retex",
+    "tocsin.training",
     "tocsin.exercises",
     "tocsin.maps",
     # Only for the Leaflet files it ships (static/leaflet/): no widget or model of it is used.

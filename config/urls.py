@@ -17,6 +17,7 @@ urlpatterns = [
     path("alertes/", include("tocsin.alerts.urls")),
     path("questionnaires/", include("tocsin.surveys.urls")),
     path("retex/", include("tocsin.retex.urls")),
+    path("formations/", include("tocsin.training.urls")),
     path("exercices/", include("tocsin.exercises.urls")),
     path("alertes/anymail/", include((provider_mail.urlpatterns, "anymail"))),
     # Short, because it travels in SMS: the answer page of an alert's signed link.

@@ -35,6 +35,10 @@ from tocsin.surveys.models import Question as SurveyQuestion
 from tocsin.surveys.models import Respondent, Survey
 from tocsin.surveys.models import Section as SurveySection
 from tocsin.territory.models import Risk, TerritoryCommune
+from tocsin.training import links as training_links
+from tocsin.training.models import Registration as TrainingRegistration
+from tocsin.training.models import Session as TrainingSession
+from tocsin.training.models import Training
 from tocsin.watch.models import Attachment, Feed, Fetch, Signal
 
 # How to fill each parameterised route with objects belonging to `cpts`.
@@ -265,6 +269,50 @@ def surveys_in_both_cpts(personas):
         SurveyAnswer.objects.create(respondent=respondent, question=question, value="oui")
 
 
+# --- training ---
+for _name in ("training_detail", "training_edit", "session_new"):
+    URL_SAMPLES[f"training:{_name}"] = lambda cpts: {"pk": Training.objects.get(cpts=cpts).pk}
+for _name in ("session_detail", "session_edit", "session_invite", "attendance_save",
+              "attendance_add"):  # fmt: skip
+    URL_SAMPLES[f"training:{_name}"] = lambda cpts: {"pk": _training_session(cpts).pk}
+URL_SAMPLES["training:certificate_pdf"] = lambda cpts: {
+    "pk": _training_session(cpts).pk,
+    "registration": _training_registration(cpts).pk,
+}
+for _name in ("register", "register_ics", "register_certificate"):
+    URL_SAMPLES[f"training:{_name}"] = lambda cpts: {
+        "token": training_links.token_for(_training_registration(cpts).pk)
+    }
+NOT_TENANT_SCOPED_EXTRA |= {"training:register", "training:register_ics",
+                            "training:register_certificate"}  # signed links  # fmt: skip
+
+
+def _training_session(cpts):
+    return TrainingSession.objects.get(cpts=cpts)
+
+
+def _training_registration(cpts):
+    return TrainingRegistration.objects.get(session__cpts=cpts)
+
+
+@pytest.fixture(autouse=True)
+def training_in_both_cpts(personas):
+    """A training held today, with one participant registered and marked present, per CPTS."""
+    now = timezone.localtime()
+    for cpts in (personas.cpts, personas.other_cpts):
+        training = Training.objects.create(cpts=cpts, title="AFGSU SSE", kind="afgsu_sse",
+                                           duration_hours=7, validity_months=48)  # fmt: skip
+        held = TrainingSession.objects.create(
+            cpts=cpts, training=training, date=now.date(), start_time="00:00",
+            end_time="23:59", place="Maison de santé", capacity=10,
+        )  # fmt: skip
+        contact = Contact.objects.filter(cpts=cpts).first()
+        TrainingRegistration.objects.create(
+            session=held, contact=contact, name=contact.full_name, email=contact.email,
+            status="registered", registered_at=now, attended=True, attendance_noted_at=now,
+        )  # fmt: skip
+
+
 for _action in ("detail", "edit", "delete"):
     URL_SAMPLES[f"territory:risk_{_action}"] = lambda cpts: {
         "pk": Risk.objects.filter(cpts=cpts).first().pk
@@ -393,6 +441,14 @@ def tenant_rows(cpts) -> dict:
         rows[model.__name__] = list(
             model.objects.filter(play__crisis__cpts=cpts).order_by("pk").values()
         )
+    # --- training ---
+    for model in (Training, TrainingSession):
+        rows[f"training {model.__name__}"] = list(
+            model.objects.filter(cpts=cpts).order_by("pk").values()
+        )
+    rows["training Registration"] = list(
+        TrainingRegistration.objects.filter(session__cpts=cpts).order_by("pk").values()
+    )
     # --- watch ---
     rows["Signal"] = list(Signal.objects.filter(cpts=cpts).order_by("pk").values())
     rows["Feed"] = list(Feed.objects.filter(cpts=cpts).order_by("pk").values())

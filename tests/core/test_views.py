@@ -3,11 +3,15 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import CptsFactory, MembershipFactory
+from tests.plans.factories import validated_version
+from tests.training.factories import session, training
 from tocsin.core.audit import log_action
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership, User
+from tocsin.crises.models import Crisis
 
 
 def page(client, name, **kwargs):
@@ -160,3 +164,17 @@ def test_navigation_offers_only_reachable_pages(personas, client_for):
     cell_html = page(client_for(personas.cell_member), "core:dashboard")
     assert reverse("core:member_list") in cell_html
     assert reverse("core:audit_list") not in cell_html
+
+
+def test_a_member_sees_the_plan_in_force_the_next_sessions_and_the_exercises(personas, client_for):
+    validated_version(personas.cpts, personas.coordinator)
+    afgsu = training(personas.coordinator, personas.cpts, title="AFGSU SSE")
+    session(personas.coordinator, afgsu, place="Maison de santé")
+    Crisis.objects.create(cpts=personas.cpts, title="Exercice canicule", crisis_type=2,
+                          is_exercise=True, started_at=timezone.now())  # fmt: skip
+    html = client_for(personas.member).get(reverse("core:dashboard")).content.decode()
+    assert "Votre espace professionnel" in html and reverse("plans:member_plan") in html
+    assert "AFGSU SSE, Maison de santé" in html
+    assert "en cours : Exercice canicule" in html
+    coordinator = client_for(personas.coordinator).get(reverse("core:dashboard")).content.decode()
+    assert "Votre espace professionnel" not in coordinator

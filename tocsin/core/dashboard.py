@@ -5,9 +5,11 @@ from django.db.models import Count
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
 from tocsin.crises.models import Crisis
+from tocsin.plans.models import PlanVersion
 from tocsin.plans.reminders import update_due
 from tocsin.retex.selectors import retex_followup
 from tocsin.territory.selectors import territory_summary
+from tocsin.training.selectors import training_followup, upcoming_sessions
 
 
 def build_dashboard(membership) -> dict:
@@ -19,14 +21,27 @@ def build_dashboard(membership) -> dict:
     }
     if membership.role in (Role.COORDINATOR, Role.REFERENT, Role.CELL_MEMBER):
         context["active_crises"] = list(Crisis.objects.for_cpts(cpts).active())
+    if membership.role == Role.MEMBER:
+        context["member_space"] = _member_space(cpts)
     if membership.role in (Role.COORDINATOR, Role.REFERENT):
         context["plan_due"] = update_due(cpts)
         context["retex"] = retex_followup(cpts)
+        context["training"] = training_followup(cpts)
     if membership.role == Role.COORDINATOR:
         context["role_counts"] = _role_counts(cpts)
         context["recent_audit"] = list(AuditEntry.objects.for_cpts(cpts)[:8])
         context["gaps"] = _organisation_gaps(context["crisis_team"])
     return context
+
+
+def _member_space(cpts) -> dict:
+    """What a member professional keeps an eye on: the plan in force (its public view), the
+    next training sessions and the exercises being played."""
+    return {
+        "plan": PlanVersion.objects.for_cpts(cpts).published().order_by("-number").first(),
+        "sessions": list(upcoming_sessions(cpts)[:5]),
+        "exercises": list(Crisis.objects.for_cpts(cpts).active().filter(is_exercise=True)),
+    }
 
 
 def _crisis_team(cpts) -> list[Membership]:

@@ -7,12 +7,14 @@ from django_tasks import task
 
 @task()
 def send_email(
-    to: list[str], subject: str, body: str, html_body: str = "", attachments: list | None = None
-) -> None:
+    to: list[str], subject: str, body: str, html_body: str = "", attachments: list | None = None,
+    texts: list | None = None,
+) -> None:  # fmt: skip
     """Send one e-mail outside the request, so a slow SMTP server never stalls a page.
 
     `attachments` are [file name, stored file path, MIME type] triples: task arguments must be
-    JSON, so the worker reads the file from storage itself.
+    JSON, so the worker reads the file from storage itself. `texts` are [file name, content,
+    MIME type] triples for small files made for this message alone (a calendar .ics).
     """
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
     if html_body:
@@ -20,4 +22,6 @@ def send_email(
     for name, path, mimetype in attachments or []:
         with default_storage.open(path, "rb") as file:
             message.attach(name, file.read(), mimetype)
+    for name, content, mimetype in texts or []:
+        message.attach(name, content, mimetype)
     message.send()

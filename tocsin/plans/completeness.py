@@ -11,6 +11,7 @@ from django.urls import reverse
 from tocsin.plans.enums import CellFunction, FicheKind, FicheRole, Section
 from tocsin.territory.enums import CrisisType
 from tocsin.territory.models import Risk
+from tocsin.training.selectors import is_up_to_date, required_training_statuses
 
 SECTIONS_TO_WRITE = [
     Section.CONTINUITY,
@@ -43,7 +44,11 @@ class Completeness:
 
 def check_version(version) -> Completeness:
     return Completeness(
-        _organisation(version) + _cell(version) + _fiches(version) + _sections(version)
+        _organisation(version)
+        + _required_trainings(version)
+        + _cell(version)
+        + _fiches(version)
+        + _sections(version)
     )
 
 
@@ -63,6 +68,17 @@ def _organisation(version) -> list[Check]:
         Check("Procédure d'activation", bool(version.activation_procedure.strip()), url),
         Check("Chaîne d'alerte", bool(version.alert_chain.strip()), url),
     ]
+
+
+def _required_trainings(version) -> list[Check]:
+    """Only when the catalogue flags trainings as required of the référent and the suppléant."""
+    people = {"référent": version.referent_id, "suppléant": version.deputy_id}
+    statuses = required_training_statuses(version.cpts, list(people.values()))
+    if not any(statuses.values()):
+        return []
+    url = reverse("training:home")
+    done = {label: pk is not None and is_up_to_date(statuses[pk]) for label, pk in people.items()}
+    return [Check(f"Formations exigées du {label} à jour", done[label], url) for label in people]
 
 
 def _cell(version) -> list[Check]:
