@@ -176,11 +176,19 @@ def crises_in_both_cpts(personas, plans_in_both_cpts):
 # --- alerts ---
 for _name in ("edit", "delete", "send"):
     URL_SAMPLES[f"alerts:{_name}"] = lambda cpts: {
-        "pk": Campaign.objects.get(cpts=cpts, status="draft").pk
+        "pk": Campaign.objects.get(cpts=cpts, kind="alert", status="draft").pk
     }
 for _name in ("rollcall", "remind", "close", "rollcall_csv"):
     URL_SAMPLES[f"alerts:{_name}"] = lambda cpts: {
-        "pk": Campaign.objects.get(cpts=cpts, status="sent").pk
+        "pk": Campaign.objects.get(cpts=cpts, kind="alert", status="sent").pk
+    }
+for _name in ("info_edit", "info_delete", "info_send"):
+    URL_SAMPLES[f"alerts:{_name}"] = lambda cpts: {
+        "pk": Campaign.objects.get(cpts=cpts, kind="newsletter", status="draft").pk
+    }
+for _name in ("info_followup", "archive_detail"):
+    URL_SAMPLES[f"alerts:{_name}"] = lambda cpts: {
+        "pk": Campaign.objects.get(cpts=cpts, kind="newsletter", status="sent").pk
     }
 # Provider callbacks: the secret in the URL is not a CPTS object (none is set in tests: 404).
 for _name in ("alerts:receipts", "alerts:inbound"):
@@ -198,7 +206,8 @@ def is_provider_callback(name) -> bool:
 
 @pytest.fixture(autouse=True)
 def alerts_in_both_cpts(personas, crises_in_both_cpts):
-    """A draft, and a campaign sent in the crisis with one recipient and its delivery, per CPTS."""
+    """A draft, and a campaign sent in the crisis with one recipient and its delivery, per CPTS;
+    and a newsletter drafted and one sent (e-mail only, no crisis) with one recipient."""
     for cpts in (personas.cpts, personas.other_cpts):
         Campaign.objects.create(cpts=cpts, title="Brouillon", body="À envoyer",
                                 audience={"volunteers": True})  # fmt: skip
@@ -215,6 +224,15 @@ def alerts_in_both_cpts(personas, crises_in_both_cpts):
             idempotency_key=f"{sent.pk}:{recipient.pk}:initial:sms", due_at=timezone.now(),
             queued_at=timezone.now(),
         )  # fmt: skip
+        plain = {"kind": "newsletter", "ask_availability": False, "next_channel_after": None,
+                 "backup_after": None}  # fmt: skip
+        Campaign.objects.create(cpts=cpts, title="Lettre en préparation", body="À envoyer",
+                                audience={"volunteers": True}, **plain)  # fmt: skip
+        letter = Campaign.objects.create(cpts=cpts, title="Lettre d'information", body="Texte",
+                                         status="sent", sent_at=timezone.now(),
+                                         **plain)  # fmt: skip
+        Recipient.objects.create(campaign=letter, contact=contact, name=contact.full_name,
+                                 routes=[["email", contact.email]])  # fmt: skip
 
 
 # --- surveys ---

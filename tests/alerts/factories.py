@@ -1,7 +1,8 @@
-"""Alert campaigns in tests, built through the services the pages use."""
+"""Alert campaigns and informations in tests, built through the services the pages use."""
 
 from tests.factories import ContactFactory, GroupFactory
 from tocsin.alerts import services
+from tocsin.alerts.enums import CampaignKind
 
 
 def reachable_contact(cpts, **extra):
@@ -26,3 +27,11 @@ def sent(actor, cpts, **kwargs):
     campaign = draft(actor, cpts, **kwargs)
     services.send_campaign(actor, campaign)
     return campaign
+
+
+def information(actor, cpts, **kwargs):
+    """A draft newsletter (by default) with the alerts' defaults for the audience."""
+    kwargs.setdefault("kind", CampaignKind.NEWSLETTER)
+    kwargs.setdefault("title", "Lettre d'information de mars")
+    kwargs.setdefault("body", "La campagne de vaccination antigrippale commence lundi.")
+    return draft(actor, cpts, **kwargs)

@@ -65,10 +65,19 @@ def contacts(cpts, criteria: dict):
     )
 
 
-def routes_for(contact, *, health_data: bool) -> tuple[list[list[str]], str]:
-    """The [channel, address] pairs to try in order, and the exclusion reason if none."""
+def routes_for(contact, *, health_data: bool, email_only: bool = False) -> tuple[list, str]:
+    """The [channel, address] pairs to try in order, and the exclusion reason if none.
+
+    `email_only` is an awareness campaign's (newsletter, information, invitation): one e-mail.
+    """
+    # The directory holds one consent, to receive the CPTS's mass messages: an information is
+    # one too, so it follows the alerts' rule (no mass e-mail to whoever did not agree).
     if not contact.consents_to_alerts:
         return [], Exclusion.NO_CONSENT
+    if email_only:
+        if not contact.email:
+            return [], Exclusion.NO_EMAIL
+        return [[Channel.EMAIL.value, contact.email]], ""
     addresses = {
         Channel.EMAIL: contact.email,
         Channel.SMS: contact.mobile_phone.as_e164 if contact.mobile_phone else "",
@@ -96,12 +105,13 @@ class Preview:
     sample: list = field(default_factory=list)
 
 
-def preview(cpts, criteria: dict, *, health_data: bool, sample_size: int = 12) -> Preview:
+def preview(cpts, criteria: dict, *, health_data: bool, email_only: bool = False,
+            sample_size: int = 12) -> Preview:  # fmt: skip
     result = Preview()
     labels = dict(Channel.choices)
     for contact in contacts(cpts, criteria):
         result.total += 1
-        routes, exclusion = routes_for(contact, health_data=health_data)
+        routes, exclusion = routes_for(contact, health_data=health_data, email_only=email_only)
         if exclusion:
             result.excluded.append((contact, Exclusion(exclusion).label))
             continue

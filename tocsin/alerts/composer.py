@@ -20,7 +20,7 @@ def subject(campaign, reason=DeliveryReason.INITIAL) -> str:
     parts = []
     if campaign.is_exercise:
         parts.append("[EXERCICE]")
-    if campaign.severity == Severity.URGENT:
+    if campaign.severity == Severity.URGENT and not campaign.is_awareness:
         parts.append("URGENT —")
     if reason == DeliveryReason.REMINDER:
         parts.append("Rappel :")

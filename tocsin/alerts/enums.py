@@ -1,6 +1,19 @@
-"""Choices of the alerting engine: severities, channels, delivery states and answers."""
+"""Choices of the alerting engine: kinds of campaign, severities, channels, delivery states and
+answers."""
 
 from django.db import models
+
+
+class CampaignKind(models.TextChoices):
+    """An alert mobilises; the other kinds keep the professionals aware (e-mail, no escalation)."""
+
+    ALERT = "alert", "Alerte"
+    NEWSLETTER = "newsletter", "Lettre d'information"
+    INFORMATION = "information", "Message d'information"
+    MEETING = "meeting", "Invitation à une réunion"
+
+
+AWARENESS_KINDS = (CampaignKind.NEWSLETTER, CampaignKind.INFORMATION, CampaignKind.MEETING)
 
 
 class Severity(models.TextChoices):
@@ -64,3 +77,4 @@ class Exclusion(models.TextChoices):
     NO_CONSENT = "no_consent", "N'a pas consenti à être alerté"
     NO_CHANNEL = "no_channel", "Aucun canal joignable"
     NO_MSSANTE = "no_mssante", "Pas d'adresse MSSanté (message avec données de santé)"
+    NO_EMAIL = "no_email", "Pas d'adresse e-mail (information envoyée par e-mail seulement)"

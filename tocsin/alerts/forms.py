@@ -1,9 +1,9 @@
-"""Forms of alerts: a campaign and its audience, and the answer a recipient gives through
-their link."""
+"""Forms of alerts: a campaign (an alert or an information) and its audience, and the answer a
+recipient gives through their link."""
 
 from django import forms
 
-from tocsin.alerts.enums import Answer
+from tocsin.alerts.enums import AWARENESS_KINDS, Answer, CampaignKind
 from tocsin.alerts.models import Campaign
 from tocsin.crises.models import Crisis
 from tocsin.directory.models import Contact, Group, Organisation
@@ -44,6 +44,49 @@ class CampaignForm(forms.ModelForm):
         crisis.queryset = Crisis.objects.for_cpts(cpts).active()
         crisis.empty_label = "— hors crise —"
         crisis.required = False
+
+    def preview_options(self) -> dict:
+        """How the audience preview resolves channels for the form as it stands."""
+        return {"health_data": bool(self["has_health_data"].value()), "email_only": False}
+
+
+class InformationForm(forms.ModelForm):
+    """A newsletter, an information or an invitation: e-mail only, a read receipt, no crisis."""
+
+    class Meta:
+        model = Campaign
+        fields = ["kind", "title", "body", "meeting_at", "meeting_place"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "meeting_at": forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                              format="%Y-%m-%dT%H:%M"),
+        }  # fmt: skip
+        help_texts = {
+            "body": "Envoyé par e-mail avec un lien « J'ai pris connaissance ». Jamais de "
+            "données de santé : elles ne voyagent que par MSSanté, dans une alerte.",
+            "meeting_at": "Pour une invitation à une réunion.",
+            "meeting_place": "Pour une invitation : adresse, salle ou lien de visioconférence.",
+        }
+        error_messages = {
+            "meeting_at": {"invalid": "Indiquez une date et une heure, par exemple 12/03/2027 "
+                           "20:00."},
+        }  # fmt: skip
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        kind.choices = [(k.value, k.label) for k in AWARENESS_KINDS]
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("kind", CampaignKind.INFORMATION)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == CampaignKind.MEETING and not cleaned.get("meeting_at"):
+            self.add_error("meeting_at", "Indiquez la date et l'heure de la réunion.")
+        return cleaned
+
+    def preview_options(self) -> dict:
+        return {"health_data": False, "email_only": True}
 
 
 def _checkboxes(label, **kwargs):

@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models import Q
 
 from tocsin.alerts.enums import (
+    AWARENESS_KINDS,
     Answer,
+    CampaignKind,
     CampaignStatus,
     Channel,
     DeliveryReason,
@@ -21,14 +23,25 @@ from tocsin.alerts.enums import (
 from tocsin.core.models import Cpts, User
 from tocsin.directory.models import Contact
 
+# What an awareness campaign always is: no crisis, no health data, a read receipt, no relaunch.
+PLAIN_EMAIL = Q(crisis__isnull=True, has_health_data=False, ask_availability=False,
+                next_channel_after__isnull=True, backup_after__isnull=True)  # fmt: skip
+
 
 class CampaignQuerySet(models.QuerySet):
     def for_cpts(self, cpts):
         return self.filter(cpts=cpts)
 
+    def alerts(self):
+        return self.filter(kind=CampaignKind.ALERT)
+
+    def awareness(self):
+        return self.filter(kind__in=AWARENESS_KINDS)
+
 
 class Campaign(models.Model):
     cpts = models.ForeignKey(Cpts, models.CASCADE, related_name="alert_campaigns")
+    kind = models.CharField("type", max_length=12, choices=CampaignKind, default=CampaignKind.ALERT)
     crisis = models.ForeignKey(
         "crises.Crisis", models.PROTECT, null=True, blank=True, related_name="alert_campaigns",
         verbose_name="crise",
@@ -48,6 +61,8 @@ class Campaign(models.Model):
         default=False,
         help_text="Envoyé alors par MSSanté seulement, jamais par e-mail ni SMS.",
     )
+    meeting_at = models.DateTimeField("date et heure de la réunion", null=True, blank=True)
+    meeting_place = models.CharField("lieu de la réunion", max_length=200, blank=True)
     audience = models.JSONField("destinataires choisis", default=dict, blank=True)
     # Escalation: without an answer after N minutes, the next channel; after M, the backup.
     next_channel_after = models.PositiveSmallIntegerField(
@@ -71,6 +86,20 @@ class Campaign(models.Model):
         verbose_name = "campagne d'alerte"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "sent_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=CampaignKind.ALERT) | PLAIN_EMAIL,
+                name="alerts_awareness_is_plain_email",
+                violation_error_message="Une information ne se rattache pas à une crise, ne "
+                "contient pas de données de santé, ne demande pas la disponibilité et n'a pas "
+                "de relance.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=CampaignKind.MEETING) | Q(meeting_at__isnull=False),
+                name="alerts_meeting_has_a_date",
+                violation_error_message="Une invitation à une réunion porte sa date et son heure.",
+            ),
+        ]
 
     def __str__(self):
         prefix = "[EXERCICE] " if self.is_exercise else ""
@@ -83,6 +112,15 @@ class Campaign(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == CampaignStatus.DRAFT
+
+    @property
+    def is_awareness(self) -> bool:
+        """A newsletter, an information or an invitation: e-mail only, read receipt only."""
+        return self.kind in AWARENESS_KINDS
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.kind == CampaignKind.MEETING
 
 
 class Recipient(models.Model):
@@ -162,6 +200,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     delivered_at = models.DateTimeField("remis le", null=True, blank=True)
     failed_at = models.DateTimeField("échec le", null=True, blank=True)
+    # The first « opened » event of an e-mail provider that tracks opens (through anymail).
+    opened_at = models.DateTimeField("ouvert le", null=True, blank=True)
 
     class Meta:
         verbose_name = "envoi"

@@ -1,4 +1,5 @@
-"""What the alert pages read: campaigns with their totals, and the roll-call of one campaign.
+"""What the alert pages read: campaigns with their totals, the roll-call of one campaign, and
+the informations' follow-up and archive.
 
 Every function runs a fixed number of queries whatever the number of recipients: totals and
 breakdowns are aggregates, and each recipient's last delivery comes in the same query as the
@@ -7,7 +8,8 @@ recipient (a subquery), so the roll-call page costs the same for 3 people or 3,0
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from tocsin.alerts.enums import AVAILABLE_ANSWERS, Answer, CampaignStatus, Channel, DeliveryState
 from tocsin.alerts.models import Campaign, Delivery
@@ -48,7 +50,8 @@ def with_totals(campaigns):
 
 def campaign_list(cpts) -> dict:
     """The CPTS's campaigns by state, each with its totals: one query."""
-    rows = with_totals(Campaign.objects.for_cpts(cpts).select_related("crisis", "created_by"))
+    campaigns = Campaign.objects.for_cpts(cpts).alerts()
+    rows = with_totals(campaigns.select_related("crisis", "created_by"))
     by_status = {status: [] for status in CampaignStatus.values}
     for campaign in rows:
         by_status[campaign.status].append(campaign)
@@ -154,3 +157,60 @@ def describe_one(row):
 
 def describe(rows) -> list:
     return [describe_one(row) for row in rows]
+
+
+# --- Informations (newsletters, information messages, invitations) ---
+
+
+def information_list(cpts) -> dict:
+    """The CPTS's informations: drafts, then the sent ones with their figures — one query."""
+    opened = (
+        Delivery.objects.filter(campaign=OuterRef("pk"), opened_at__isnull=False)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("recipient", distinct=True))
+        .values("n")
+    )
+    rows = with_totals(Campaign.objects.for_cpts(cpts).awareness().select_related("created_by"))
+    rows = rows.annotate(n_opened=Coalesce(Subquery(opened), 0))
+    drafts, sent = [], []
+    for campaign in rows.order_by("-sent_at", "-created_at", "-pk"):
+        (drafts if campaign.is_draft else sent).append(campaign)
+    return {"drafts": drafts, "sent": sent}
+
+
+def email_figures(campaign) -> dict:
+    """The e-mails of an information: sent, delivered, failed, waiting, and who opened them."""
+    leaving = (DeliveryState.QUEUED, DeliveryState.SENDING)
+    return campaign.deliveries.aggregate(
+        sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        delivered=Count("pk", filter=Q(state=DeliveryState.DELIVERED)),
+        failed=Count("pk", filter=Q(state__in=(DeliveryState.FAILED, DeliveryState.BOUNCED))),
+        waiting=Count("pk", filter=Q(state__in=leaving)),
+        opened=Count("recipient", distinct=True, filter=Q(opened_at__isnull=False)),
+    )
+
+
+FOLLOWUP_TABS = (
+    Tab("lus", "Ont confirmé la lecture", Q(answer=Answer.ACKNOWLEDGED), "acknowledged"),
+    Tab("sans-confirmation", "Sans confirmation", REACHABLE & Q(answer=""), "silent"),
+    Tab("non-joignables", "Non joignables", ~REACHABLE, "excluded"),
+    Tab("tous", "Tous", Q(), "recipients"),
+)
+
+
+def followup_recipients(campaign, tab: Tab):
+    """The tab's recipients with their e-mail's state and whether it was opened (same query)."""
+    opened = Delivery.objects.filter(recipient=OuterRef("pk"), opened_at__isnull=False)
+    return recipients(campaign, tab).annotate(opened=Exists(opened))
+
+
+def archive(cpts):
+    """The informations sent to the CPTS's professionals, newest first (never alerts)."""
+    return (
+        Campaign.objects.for_cpts(cpts)
+        .awareness()
+        .filter(crisis__isnull=True)
+        .exclude(status=CampaignStatus.DRAFT)
+        .order_by("-sent_at", "-pk")
+    )

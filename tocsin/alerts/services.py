@@ -15,6 +15,7 @@ from tocsin.alerts.enums import (
     Channel,
     DeliveryReason,
     DeliveryState,
+    Severity,
 )
 from tocsin.alerts.models import Campaign, Delivery, ProviderEvent, Recipient
 from tocsin.core.audit import log_action
@@ -22,8 +23,14 @@ from tocsin.core.errors import DomainError
 from tocsin.crises import logbook
 from tocsin.crises.enums import EntryKind
 
-CAMPAIGN_FIELDS = ("title", "body", "severity", "ask_availability", "has_health_data",
-                   "next_channel_after", "backup_after", "crisis")  # fmt: skip
+CAMPAIGN_FIELDS = ("kind", "title", "body", "severity", "ask_availability", "has_health_data",
+                   "next_channel_after", "backup_after", "crisis", "meeting_at",
+                   "meeting_place")  # fmt: skip
+
+
+def audit_code(campaign: Campaign, action: str) -> str:
+    """An information's entries read « information », an alert's « alerte »."""
+    return f"alerts.{'information' if campaign.is_awareness else 'campaign'}.{action}"
 
 
 def save_draft(actor, cpts, campaign: Campaign | None, *, criteria: dict, **fields) -> Campaign:
@@ -34,24 +41,49 @@ def save_draft(actor, cpts, campaign: Campaign | None, *, criteria: dict, **fiel
         raise DomainError("Choisissez une crise en cours de votre CPTS.")
     created = campaign is None
     campaign = campaign or Campaign(cpts=cpts, created_by=actor)
+    was_awareness = campaign.is_awareness
     for name in CAMPAIGN_FIELDS:
         if name in fields:
             setattr(campaign, name, fields[name])
+    if not created and campaign.is_awareness != was_awareness:
+        raise DomainError("Une alerte ne devient pas une information : préparez-en une nouvelle.")
+    if campaign.is_awareness:
+        check_awareness(campaign)
+        # Severity and escalation mean nothing for an information: none is kept.
+        campaign.severity, campaign.ask_availability = Severity.INFO, False
+        campaign.next_channel_after = campaign.backup_after = None
+    if not campaign.is_meeting:
+        campaign.meeting_at, campaign.meeting_place = None, ""
     campaign.audience = criteria
     with transaction.atomic():
         campaign.save()
-        code = "alerts.campaign.created" if created else "alerts.campaign.saved"
-        log_action(actor, cpts, code, campaign)
+        log_action(actor, cpts, audit_code(campaign, "created" if created else "saved"), campaign)
     return campaign
 
 
+def check_awareness(campaign: Campaign):
+    """An information is a plain e-mail to the professionals: refuse what it cannot carry."""
+    if campaign.has_health_data:
+        raise DomainError(
+            "Une information ne contient jamais de données de santé : elle part par simple "
+            "e-mail. Pour un message de santé, préparez une alerte (envoyée par MSSanté)."
+        )
+    if campaign.crisis_id:
+        raise DomainError(
+            "Une information ne se rattache pas à une crise : pour la crise, préparez une alerte."
+        )
+    if campaign.is_meeting and campaign.meeting_at is None:
+        raise DomainError("Indiquez la date et l'heure de la réunion.")
+
+
 def delete_draft(actor, campaign: Campaign) -> str:
-    """Remove a draft never sent; a sent alert stays, for the roll-call and the audit."""
+    """Remove a draft never sent; a sent campaign stays, for its follow-up and the audit."""
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if not locked.is_draft:
-            raise DomainError("Seul un brouillon se supprime : une alerte envoyée reste tracée.")
-        log_action(actor, locked.cpts, "alerts.campaign.deleted", locked)
+            noun = "une information envoyée" if locked.is_awareness else "une alerte envoyée"
+            raise DomainError(f"Seul un brouillon se supprime : {noun} reste tracée.")
+        log_action(actor, locked.cpts, audit_code(locked, "deleted"), locked)
         locked.delete()
     return campaign.title
 
@@ -76,9 +108,12 @@ def send_campaign(actor, campaign: Campaign) -> dict:
             raise DomainError("Choisissez au moins un destinataire avant d'envoyer.")
         if locked.crisis_id and not locked.crisis.is_active:
             raise DomainError("La crise de cette campagne est levée : l'alerte ne part pas.")
+        if locked.is_awareness:
+            check_awareness(locked)
         recipients = []
         for contact in audience.contacts(locked.cpts, locked.audience):
-            routes, exclusion = audience.routes_for(contact, health_data=locked.has_health_data)
+            routes, exclusion = audience.routes_for(contact, health_data=locked.has_health_data,
+                                                    email_only=locked.is_awareness)  # fmt: skip
             recipients.append(new_recipient(locked, contact, routes, exclusion, now))
         if not recipients:
             raise DomainError("Aucun contact ne correspond à ces destinataires.")
@@ -93,7 +128,7 @@ def send_campaign(actor, campaign: Campaign) -> dict:
         locked.save(update_fields=["status", "sent_at"])
         totals = {"recipients": len(recipients), "reachable": len(reachable),
                   "excluded": len(recipients) - len(reachable)}  # fmt: skip
-        log_action(actor, locked.cpts, "alerts.campaign.sent", locked, totals)
+        log_action(actor, locked.cpts, audit_code(locked, "sent"), locked, totals)
         if locked.crisis_id:
             logbook.append(
                 locked.crisis, EntryKind.SENT, sent_summary(locked, reachable, totals),
@@ -282,6 +317,18 @@ def record_receipt(provider: str, message_id: str, status: str, reason: str = ""
     Delivery.objects.filter(
         pk=delivery.pk, state__in=[DeliveryState.SENT, DeliveryState.DELIVERED]
     ).update(**changes)
+    return True
+
+
+def record_open(provider: str, message_id: str, payload=None) -> bool:
+    """A provider saw the e-mail opened: the first opening is kept; returns whether it was new."""
+    delivery = Delivery.objects.filter(provider=provider, provider_message_id=message_id).first()
+    if not _first_time(provider, message_id, "opened", payload or {}, delivery):
+        return False
+    if delivery is not None:
+        Delivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
     return True
 
 

@@ -1,6 +1,8 @@
 """Alert pages: the campaigns, a draft with its audience and live preview, sending, and the
 roll-call of who answered. Views stay thin: services send, remind and close."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from tocsin.alerts import audience, selectors, services
-from tocsin.alerts.enums import CampaignStatus
+from tocsin.alerts.enums import AWARENESS_KINDS, CampaignStatus
 from tocsin.alerts.forms import AudienceForm, CampaignForm
 from tocsin.alerts.models import Campaign
 from tocsin.core.access import CRISIS_ROLES, PILOT_ROLES, cpts_view, get_for_cpts, has_role
@@ -28,7 +30,8 @@ SEARCH_RESULTS = 20
 
 
 def _campaign(request, pk) -> Campaign:
-    return get_for_cpts(request, Campaign.objects.select_related("crisis", "cpts"), pk=pk)
+    """An alert of the current CPTS (informations have their own pages)."""
+    return get_for_cpts(request, Campaign.objects.alerts().select_related("crisis", "cpts"), pk=pk)
 
 
 @cpts_view(*CRISIS_ROLES)
@@ -57,7 +60,7 @@ def _prefill(request) -> dict:
     return initial
 
 
-def _preview(cpts, form: AudienceForm, criteria: dict, health_data: bool):
+def _preview(cpts, form: AudienceForm, criteria: dict, **options):
     """The audience preview, or None while no one is chosen (or the choice is invalid)."""
     if form.is_bound:
         if not form.is_valid():
@@ -65,7 +68,7 @@ def _preview(cpts, form: AudienceForm, criteria: dict, health_data: bool):
         criteria = form.criteria()
     if audience.is_empty(criteria):
         return None
-    return audience.preview(cpts, criteria, health_data=health_data)
+    return audience.preview(cpts, criteria, **options)
 
 
 def _chosen_contacts(cpts, form: AudienceForm):
@@ -75,23 +78,38 @@ def _chosen_contacts(cpts, form: AudienceForm):
     return list(Contact.objects.for_cpts(cpts).filter(pk__in=ids).order_by("last_name", "pk"))
 
 
-def _edit(request, campaign: Campaign | None, initial=None):
+@dataclass(frozen=True)
+class DraftPages:
+    """What an alert's draft and an information's differ by: their form, page and routes."""
+
+    form_class: type
+    template: str
+    edit: str
+    send: str
+    awareness: bool = False
+
+
+ALERT_PAGES = DraftPages(CampaignForm, "alerts/edit.html", "alerts:edit", "alerts:send")
+
+
+def edit_draft(request, campaign: Campaign | None, pages: DraftPages, initial=None):
+    """The draft's page: the message, the audience builder and its preview; save or send."""
     data = request.POST if request.method == "POST" else None
     criteria = campaign.audience if campaign else {}
-    form = CampaignForm(data, instance=campaign, initial=initial, cpts=request.cpts)
+    form = pages.form_class(data, instance=campaign, initial=initial, cpts=request.cpts)
     audience_form = AudienceForm(data, initial=AudienceForm.initial_from(criteria),
                                  cpts=request.cpts)  # fmt: skip
     action = request.POST.get("action", "save")
     saving = data is not None and action in ("save", "send")
     if saving and form.is_valid() and audience_form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in CampaignForm.Meta.fields}
+        fields = {name: form.cleaned_data[name] for name in pages.form_class.Meta.fields}
         saved = run_service(request, services.save_draft, request.cpts, campaign,
                      criteria=audience_form.criteria(), **fields)  # fmt: skip
         if saved is not None:
             messages.success(request, "Brouillon enregistré.")
             if action == "send" and has_role(request, *PILOT_ROLES):
-                return redirect("alerts:send", saved.pk)
-            return redirect("alerts:edit", saved.pk)
+                return redirect(pages.send, saved.pk)
+            return redirect(pages.edit, saved.pk)
     chosen = _chosen_contacts(request.cpts, audience_form)
     query = request.POST.get("recherche", "").strip()
     found = None
@@ -99,7 +117,6 @@ def _edit(request, campaign: Campaign | None, initial=None):
         contacts = Contact.objects.for_cpts(request.cpts).exclude(pk__in=[c.pk for c in chosen])
         found = search(contacts, query).queryset.select_related("commune")
         found = found.order_by("last_name", "first_name", "pk")[:SEARCH_RESULTS]
-    health_data = bool(form["has_health_data"].value())
     context = {
         "campaign": campaign,
         "form": form,
@@ -107,15 +124,16 @@ def _edit(request, campaign: Campaign | None, initial=None):
         "chosen": chosen,
         "query": query,
         "found": found,
-        "preview": _preview(request.cpts, audience_form, criteria, health_data),
+        "preview": _preview(request.cpts, audience_form, criteria, **form.preview_options()),
+        "awareness": pages.awareness,
         "can_send": has_role(request, *PILOT_ROLES),
     }
-    return render(request, "alerts/edit.html", context)
+    return render(request, pages.template, context)
 
 
 @cpts_view(*CRISIS_ROLES)
 def campaign_new(request):
-    return _edit(request, None, initial=_prefill(request))
+    return edit_draft(request, None, ALERT_PAGES, initial=_prefill(request))
 
 
 @cpts_view(*CRISIS_ROLES)
@@ -124,7 +142,7 @@ def campaign_edit(request, pk):
     if not campaign.is_draft:
         messages.info(request, "Cette alerte est partie : elle ne se modifie plus.")
         return redirect("alerts:rollcall", campaign.pk)
-    return _edit(request, campaign)
+    return edit_draft(request, campaign, ALERT_PAGES)
 
 
 @cpts_view(*CRISIS_ROLES)
@@ -133,7 +151,11 @@ def preview(request):
     """The preview fragment for the form as it stands, saved or not (audience.js posts it)."""
     form = AudienceForm(request.POST, cpts=request.cpts)
     health_data = CheckboxInput().value_from_datadict(request.POST, {}, "has_health_data")
-    context = {"preview": _preview(request.cpts, form, {}, health_data), "audience": form}
+    # An information's form posts its kind: its audience is reached by e-mail only.
+    awareness = request.POST.get("kind") in AWARENESS_KINDS
+    preview = _preview(request.cpts, form, {}, health_data=health_data and not awareness,
+                       email_only=awareness)  # fmt: skip
+    context = {"preview": preview, "audience": form, "awareness": awareness}
     return render(request, "alerts/_preview.html", context)
 
 
@@ -169,7 +191,8 @@ def send(request, pk):
     if not audience.is_empty(campaign.audience):
         found = audience.preview(request.cpts, campaign.audience,
                                  health_data=campaign.has_health_data)  # fmt: skip
-    return render(request, "alerts/send.html", {"campaign": campaign, "preview": found})
+    context = {"campaign": campaign, "preview": found, "awareness": False}
+    return render(request, "alerts/send.html", context)
 
 
 # --- The roll-call ---
