@@ -17,4 +17,5 @@ AUDIT_CODES = {
     "training.certificate.downloaded": "{actor} a téléchargé l'attestation de présence de "
     "{person} — {target}",
     "training.records.exported": "{actor} a exporté les formations suivies ({rows} ligne(s))",
+    "training.indicators.exported": "{actor} a exporté les indicateurs {year} ({format})",
 }

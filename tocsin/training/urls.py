@@ -1,10 +1,13 @@
 from django.urls import path
 
-from tocsin.training import registration_views, views
+from tocsin.training import indicator_views, registration_views, views
 
 app_name = "training"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("indicateurs/", indicator_views.indicators, name="indicators"),
+    path("indicateurs.csv", indicator_views.indicators_csv, name="indicators_csv"),
+    path("indicateurs.pdf", indicator_views.indicators_pdf, name="indicators_pdf"),
     path("nouvelle/", views.training_new, name="training_new"),
     path("<int:pk>/", views.training_detail, name="training_detail"),
     path("<int:pk>/modifier/", views.training_edit, name="training_edit"),
