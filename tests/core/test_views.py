@@ -1,5 +1,7 @@
 """What each role sees and does on the core pages."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +14,7 @@ from tocsin.core.audit import log_action
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership, User
 from tocsin.crises.models import Crisis
+from tocsin.exercises.models import Scenario
 
 
 def page(client, name, **kwargs):
@@ -172,9 +175,15 @@ def test_a_member_sees_the_plan_in_force_the_next_sessions_and_the_exercises(per
     session(personas.coordinator, afgsu, place="Maison de santé")
     Crisis.objects.create(cpts=personas.cpts, title="Exercice canicule", crisis_type=2,
                           is_exercise=True, started_at=timezone.now())  # fmt: skip
+    Scenario.objects.create(cpts=personas.cpts, title="Rupture d'approvisionnement",
+                            crisis_type=5, planned_on=datetime.date(2099, 3, 12))  # fmt: skip
+    Scenario.objects.create(cpts=personas.cpts, title="Exercice passé", crisis_type=1,
+                            planned_on=datetime.date(2020, 1, 1))  # fmt: skip
     html = client_for(personas.member).get(reverse("core:dashboard")).content.decode()
     assert "Votre espace professionnel" in html and reverse("plans:member_plan") in html
     assert "AFGSU SSE, Maison de santé" in html
     assert "en cours : Exercice canicule" in html
+    assert "prévu le 12/03/2099 : Rupture d&#x27;approvisionnement" in html
+    assert "Exercice passé" not in html
     coordinator = client_for(personas.coordinator).get(reverse("core:dashboard")).content.decode()
     assert "Votre espace professionnel" not in coordinator

@@ -1,10 +1,12 @@
 """What the home page shows for one membership: only what exists, in a fixed number of queries."""
 
 from django.db.models import Count
+from django.utils import timezone
 
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
 from tocsin.crises.models import Crisis
+from tocsin.exercises.models import Scenario
 from tocsin.plans.models import PlanVersion
 from tocsin.plans.reminders import update_due
 from tocsin.retex.selectors import retex_followup
@@ -36,11 +38,13 @@ def build_dashboard(membership) -> dict:
 
 def _member_space(cpts) -> dict:
     """What a member professional keeps an eye on: the plan in force (its public view), the
-    next training sessions and the exercises being played."""
+    next training sessions, and the exercises being played or announced."""
+    planned = Scenario.objects.for_cpts(cpts).planned(timezone.localdate())
     return {
         "plan": PlanVersion.objects.for_cpts(cpts).published().order_by("-number").first(),
         "sessions": list(upcoming_sessions(cpts)[:5]),
         "exercises": list(Crisis.objects.for_cpts(cpts).active().filter(is_exercise=True)),
+        "planned_exercises": list(planned[:3]),
     }
 
 

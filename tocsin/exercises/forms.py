@@ -10,9 +10,12 @@ from tocsin.territory.models import Risk
 class ScenarioForm(forms.ModelForm):
     class Meta:
         model = Scenario
-        fields = ["title", "crisis_type", "risk", "summary", "objectives"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 4}),
-                   "objectives": forms.Textarea(attrs={"rows": 4})}  # fmt: skip
+        fields = ["title", "crisis_type", "risk", "summary", "objectives", "planned_on"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "objectives": forms.Textarea(attrs={"rows": 4}),
+            "planned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, cpts, **kwargs):
         super().__init__(*args, **kwargs)

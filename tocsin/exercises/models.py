@@ -19,6 +19,9 @@ class ScenarioQuerySet(models.QuerySet):
     def for_cpts(self, cpts):
         return self.filter(cpts=cpts)
 
+    def planned(self, today):
+        return self.filter(planned_on__gte=today).order_by("planned_on", "pk")
+
 
 class Scenario(models.Model):
     cpts = models.ForeignKey(Cpts, models.CASCADE, related_name="scenarios")
@@ -30,6 +33,10 @@ class Scenario(models.Model):
     )  # fmt: skip
     summary = models.TextField("situation de départ", blank=True)
     objectives = models.TextField("objectifs", blank=True, help_text="Un objectif par ligne.")
+    planned_on = models.DateField(
+        "prochain exercice prévu le", null=True, blank=True,
+        help_text="Annoncé aux professionnels dans leur espace.",
+    )  # fmt: skip
     starter_key = models.CharField(max_length=40, blank=True, editable=False)
     created_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
