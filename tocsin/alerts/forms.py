@@ -186,6 +186,7 @@ class AnswerForm(forms.Form):
         if not ask_availability:
             self.fields["answer"].choices = [(Answer.ACKNOWLEDGED.value, "J'ai pris connaissance")]
             del self.fields["available_from"]
+            self.fields["comment"].help_text = "Ex. : une question, ou un sujet pour la réunion."
 
     def clean(self):
         cleaned = super().clean()
