@@ -121,3 +121,28 @@ def preview(cpts, criteria: dict, *, health_data: bool, email_only: bool = False
         if len(result.sample) < sample_size:
             result.sample.append(contact)
     return result
+
+
+NO_EMAIL = "Pas d'adresse e-mail dans l'annuaire"
+
+
+@dataclass
+class EmailInvitation:
+    """Who a one-to-one mailing (a questionnaire, a training invitation) reaches by e-mail."""
+
+    invited: list = field(default_factory=list)  # contacts with an e-mail
+    excluded: list = field(default_factory=list)  # (contact, reason)
+
+
+def email_invitation(cpts, criteria: dict, *, already=(), already_reason="") -> EmailInvitation:
+    """The chosen contacts, each once: invited when they have an e-mail, else listed with the
+    reason; those in `already` (contact ids) are listed with `already_reason`."""
+    found = EmailInvitation()
+    for contact in contacts(cpts, criteria).prefetch_related("organisations"):
+        if contact.pk in already:
+            found.excluded.append((contact, already_reason))
+        elif not contact.email:
+            found.excluded.append((contact, NO_EMAIL))
+        else:
+            found.invited.append(contact)
+    return found

@@ -1,9 +1,11 @@
 """Directory forms: French labels, phones validated as French numbers by default."""
 
+from itertools import groupby
+
 from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
-from tocsin.directory.enums import Channel, ImportKind
+from tocsin.directory.enums import Channel, ImportKind, OrganisationKind
 from tocsin.directory.mapping import CONTACT_TARGETS, REQUIRED_TARGETS
 from tocsin.directory.models import Contact, Group, Organisation
 from tocsin.territory.selectors import territory_communes
@@ -191,3 +193,35 @@ class MappingForm(forms.Form):
     @property
     def mapping(self) -> dict[str, str]:
         return {field: column for field, column in self.cleaned_data.items() if column}
+
+
+def organisation_choices(cpts) -> list:
+    """The CPTS's organisations as checkbox groups, one per kind, in the kinds' order."""
+    rank = {kind: position for position, kind in enumerate(OrganisationKind.values)}
+    rows = Organisation.objects.for_cpts(cpts).only("pk", "name", "kind")
+    ordered = sorted(rows, key=lambda o: (rank.get(o.kind, len(rank)), o.name))
+    return [(label, [(o.pk, o.name) for o in group])
+            for label, group in groupby(ordered, key=lambda o: o.get_kind_display())]  # fmt: skip
+
+
+class GroupsAndOrganisationsForm(forms.Form):
+    """Who a mailing reaches (a questionnaire, a training invitation): whole groups of the
+    directory and the contacts of chosen organisations, ranked by kind."""
+
+    groups = forms.ModelMultipleChoiceField(
+        label="Groupes de l'annuaire", queryset=Group.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    organisations = forms.TypedMultipleChoiceField(
+        label="Organisations", required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text="Leurs contacts dans l'annuaire, rangées par type.",
+    )  # fmt: skip
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = Group.objects.for_cpts(cpts).order_by("name")
+        self.fields["organisations"].choices = organisation_choices(cpts)
+
+    def criteria(self) -> dict:
+        data = self.cleaned_data
+        return {"groups": [g.pk for g in data["groups"]], "organisations": data["organisations"]}

@@ -2,14 +2,12 @@
 answer form built from the questions."""
 
 import datetime
-from itertools import groupby
 
 from django import forms
 from django.utils import timezone
 
 from tocsin.core.errors import DomainError
-from tocsin.directory.enums import OrganisationKind
-from tocsin.directory.models import Group, Organisation
+from tocsin.directory.forms import GroupsAndOrganisationsForm
 from tocsin.surveys import services
 from tocsin.surveys.enums import (
     CHOICE_KINDS,
@@ -120,40 +118,13 @@ class QuestionForm(forms.ModelForm):
         return fields | {"choices": data.get("choices", [])}
 
 
-def organisation_choices(cpts) -> list:
-    """The CPTS's organisations as checkbox groups, one per kind, in the kinds' order."""
-    rank = {kind: position for position, kind in enumerate(OrganisationKind.values)}
-    rows = Organisation.objects.for_cpts(cpts).only("pk", "name", "kind")
-    ordered = sorted(rows, key=lambda o: (rank.get(o.kind, len(rank)), o.name))
-    return [(label, [(o.pk, o.name) for o in group])
-            for label, group in groupby(ordered, key=lambda o: o.get_kind_display())]  # fmt: skip
-
-
-class AudienceForm(forms.Form):
+class AudienceForm(GroupsAndOrganisationsForm):
     """Who is asked: whole groups, and the contacts of chosen organisations."""
-
-    groups = forms.ModelMultipleChoiceField(
-        label="Groupes de l'annuaire", queryset=Group.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
-    organisations = forms.TypedMultipleChoiceField(
-        label="Organisations", required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
-        help_text="Leurs contacts dans l'annuaire, rangées par type.",
-    )  # fmt: skip
-
-    def __init__(self, *args, cpts, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = Group.objects.for_cpts(cpts).order_by("name")
-        self.fields["organisations"].choices = organisation_choices(cpts)
 
     @staticmethod
     def initial_from(criteria: dict) -> dict:
         return {"groups": criteria.get("groups", []),
                 "organisations": criteria.get("organisations", [])}  # fmt: skip
-
-    def criteria(self) -> dict:
-        data = self.cleaned_data
-        return {"groups": [g.pk for g in data["groups"]], "organisations": data["organisations"]}
 
 
 # --- The answer form ---

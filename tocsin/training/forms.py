@@ -3,9 +3,9 @@ filter of the « formations suivies » page."""
 
 from django import forms
 
-from tocsin.directory.models import Contact, Group
+from tocsin.directory.forms import GroupsAndOrganisationsForm
+from tocsin.directory.models import Contact
 from tocsin.directory.search import search
-from tocsin.surveys.forms import organisation_choices
 from tocsin.training.models import Session, Training
 
 
@@ -84,17 +84,9 @@ class SessionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class InviteForm(forms.Form):
+class InviteForm(GroupsAndOrganisationsForm):
     """Whole groups, the contacts of organisations, and people found by a search."""
 
-    groups = forms.ModelMultipleChoiceField(
-        label="Groupes de l'annuaire", queryset=Group.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
-    organisations = forms.TypedMultipleChoiceField(
-        label="Organisations", required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
-        help_text="Leurs contacts dans l'annuaire, rangées par type.",
-    )  # fmt: skip
     q = forms.CharField(
         label="Chercher une personne dans l'annuaire", required=False, max_length=100,
         help_text="Nom, profession ou commune ; puis « Chercher ».",
@@ -107,9 +99,7 @@ class InviteForm(forms.Form):
     )  # fmt: skip
 
     def __init__(self, *args, cpts, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = Group.objects.for_cpts(cpts).order_by("name")
-        self.fields["organisations"].choices = organisation_choices(cpts)
+        super().__init__(*args, cpts=cpts, **kwargs)
         directory = Contact.objects.for_cpts(cpts)
         chosen = [pk for pk in self.data.getlist("contacts") if pk.isdigit()] if self.data else []
         query = self.data.get("q", "").strip() if self.data else ""
@@ -120,9 +110,7 @@ class InviteForm(forms.Form):
             self.fields["contacts"].help_text = "Cherchez une personne pour l'ajouter."
 
     def criteria(self) -> dict:
-        data = self.cleaned_data
-        return {"groups": [g.pk for g in data["groups"]], "organisations": data["organisations"],
-                "contacts": [c.pk for c in data["contacts"]]}  # fmt: skip
+        return super().criteria() | {"contacts": [c.pk for c in self.cleaned_data["contacts"]]}
 
 
 class AttendanceForm(forms.Form):
