@@ -213,6 +213,9 @@ def test_an_information_never_escalates(personas, professionals):
 # --- A real send, and the link that only asks « J'ai pris connaissance » ---
 
 
+# The worker closes a connection left inside a transaction (close_old_connections), as the test
+# transaction would be on PostgreSQL: this test commits for real.
+@pytest.mark.django_db(transaction=True)
 def test_an_information_reaches_a_real_smtp_server_and_its_link_records_the_reading(
     personas, professionals, smtp_server, client
 ):
