@@ -7,7 +7,7 @@ what the COPIL saw even if a late answer to an alert arrives afterwards.
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from tocsin.crises.enums import TaskStatus
+from tocsin.crises.enums import OPEN_TASK_STATUSES, TaskStatus
 from tocsin.crises.figures import alert_figures, evidence
 
 ROWS = (
@@ -34,7 +34,7 @@ def key_figures(crisis) -> dict:
     tasks = crisis.tasks.aggregate(
         total=Count("pk"),
         dropped=Count("pk", filter=Q(status=TaskStatus.DROPPED)),
-        open=Count("pk", filter=Q(status__in=[TaskStatus.TODO, TaskStatus.DOING])),
+        open=Count("pk", filter=Q(status__in=OPEN_TASK_STATUSES)),
     )
     alerts = alert_figures(crisis, crisis.started_at, end)
     return {

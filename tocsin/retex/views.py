@@ -26,11 +26,12 @@ def _review(request, pk) -> Review:
     return get_for_cpts(request, Review.objects.select_related("crisis", "survey"), pk=pk)
 
 
-def _in_review(queryset, review, pk):
-    """A finding or action of `review`, itself loaded within the current CPTS."""
+def _in_review(rows, pk):
+    """A finding or action of a review (`review.findings`, `review.actions`), the review itself
+    loaded within the current CPTS."""
     try:
-        return queryset.get(review=review, pk=pk)
-    except (queryset.model.DoesNotExist, ValueError) as exc:
+        return rows.get(pk=pk)
+    except (rows.model.DoesNotExist, ValueError) as exc:
         raise Http404("Introuvable dans ce RETEX.") from exc
 
 
@@ -114,7 +115,7 @@ def finding_add(request, pk):
 @require_POST
 def finding_delete(request, pk, finding):
     review = _review(request, pk)
-    finding = _in_review(review.findings, review, finding)
+    finding = _in_review(review.findings, finding)
     run_service(request, services.delete_finding, finding, success="Constat retiré.")
     return redirect(f"{review.get_absolute_url()}#constats")
 
@@ -134,7 +135,7 @@ def action_add(request, pk):
 @cpts_view(*PILOT_ROLES)
 def action_edit(request, pk, action):
     review = _review(request, pk)
-    action = _in_review(review.actions, review, action)
+    action = _in_review(review.actions, action)
     form = ActionForm(request.POST or None, instance=action, review=review)
     saved = request.method == "POST" and form.is_valid()
     if saved and run_service(request, services.update_action, form, success="Action modifiée."):
@@ -147,7 +148,7 @@ def action_edit(request, pk, action):
 @require_POST
 def action_status(request, pk, action):
     review = _review(request, pk)
-    action = _in_review(review.actions, review, action)
+    action = _in_review(review.actions, action)
     run_service(request, services.set_action_status, action, request.POST.get("status", ""),
                 success="État de l'action changé.")  # fmt: skip
     if request.POST.get("next") == "list":  # the action plan of every RETEX
