@@ -149,9 +149,10 @@ def test_retex_pages_have_a_fixed_number_of_queries(
 ):
     review = review_with_finding(personas.cpts, personas.referent)
     for index in range(rows):
-        services.add_finding(personas.referent, review, polarity="positive", theme="tools",
-                             text=f"Constat {index}")  # fmt: skip
-        add_action(personas.referent, review, description=f"Action {index}",
+        finding = services.add_finding(personas.referent, review, polarity="positive",
+                                       theme="tools", text=f"Constat {index}")  # fmt: skip
+        # Each action names its finding: the action plan shows it (no query per row).
+        add_action(personas.referent, review, description=f"Action {index}", finding=finding.pk,
                    plan_section=Section.RESPONSE, due_on="2027-03-01")  # fmt: skip
     client = client_for(personas.referent)
     # Session, user and memberships, then the page's own reads (the live key figures: ~10).

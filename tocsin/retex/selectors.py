@@ -18,7 +18,8 @@ def overview(cpts) -> dict:
     waiting = Crisis.objects.for_cpts(cpts).filter(closed_at__isnull=False, review__isnull=True)
     actions = (
         ImprovementAction.objects.for_cpts(cpts).open()
-        .select_related("review__crisis", "owner", "plan_version").order_by("due_on", "pk")
+        .select_related("review__crisis", "owner", "plan_version", "finding")
+        .order_by("due_on", "pk")
     )  # fmt: skip
     return {"reviews": list(reviews), "waiting": list(waiting), "actions": list(actions)}
 
