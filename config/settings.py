@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,6 +39,36 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _care_keys() -> list[str]:
+    """Fernet keys of the continuity-of-care register, newest first (comma-separated).
+
+    On a laptop one is generated once in DATA_DIR; a production server must set it, and keep
+    it away from the database and its backups (without it the register cannot be read).
+    """
+    keys = [key.strip() for key in env_str("TOCSIN_CARE_KEYS").split(",") if key.strip()]
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                "TOCSIN_CARE_KEYS: each key must be 32 url-safe base64-encoded bytes, as printed "
+                "by: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'."
+            ) from exc
+    if keys:
+        return keys
+    if HTTPS:
+        raise ImproperlyConfigured("TOCSIN_CARE_KEYS (or TOCSIN_CARE_KEYS_FILE) must be set.")
+    key_file = DATA_DIR / "care_key"
+    if not key_file.exists():
+        key_file.write_text(Fernet.generate_key().decode(), encoding="utf-8")
+        key_file.chmod(0o600)
+    return [key_file.read_text(encoding="utf-8").strip()]
+
+
+CARE_KEYS = _care_keys()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -65,6 +96,7 @@ INSTALLED_APPS = [
     "tocsin.retex",
     "tocsin.training",
     "tocsin.exercises",
+    "tocsin.care",
     "tocsin.maps",
     # Only for the Leaflet files it ships (static/leaflet/): no widget or model of it is used.
     "leaflet",
@@ -199,6 +231,12 @@ if env_bool("TOCSIN_BEHIND_PROXY", False):
 PLAN_UPDATE_AFTER_CRISIS_DAYS = env_int("TOCSIN_PLAN_UPDATE_AFTER_CRISIS_DAYS", 90)
 # How often an open crisis dashboard reloads its live part (seconds, 5 at least).
 CRISIS_LIVE_REFRESH_SECONDS = max(5, env_int("TOCSIN_CRISIS_LIVE_REFRESH_SECONDS", 20))
+
+# Continuity of care: a patient not verified for this many days is flagged to their
+# professionals, then purged after the grace period; a crisis access reason lasts this long.
+CARE_VERIFY_DAYS = env_int("TOCSIN_CARE_VERIFY_DAYS", 365)
+CARE_PURGE_GRACE_DAYS = env_int("TOCSIN_CARE_PURGE_GRACE_DAYS", 60)
+CARE_REASON_MINUTES = env_int("TOCSIN_CARE_REASON_MINUTES", 120)
 
 # Map background tiles: any XYZ server; empty means no background (our own layers only).
 MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

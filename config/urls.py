@@ -19,6 +19,7 @@ urlpatterns = [
     path("retex/", include("tocsin.retex.urls")),
     path("formations/", include("tocsin.training.urls")),
     path("exercices/", include("tocsin.exercises.urls")),
+    path("soins/", include("tocsin.care.urls")),
     path("alertes/anymail/", include((provider_mail.urlpatterns, "anymail"))),
     # Short, because it travels in SMS: the answer page of an alert's signed link.
     path("r/<str:token>/", answer_views.answer, name="alert_answer"),

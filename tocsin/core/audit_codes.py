@@ -17,6 +17,9 @@ AUDIT_CODES = {
         "{actor} a changé le rôle de {target} : « {old_role} » → « {role} »"
     ),
     "core.membership.removed": "{actor} a retiré {target} de la CPTS",
+    "core.membership.contact_linked": (
+        "{actor} a relié le compte de {target} à la fiche « {contact} » de l'annuaire"
+    ),
     "core.backup.created": "{actor} a réalisé une sauvegarde ({file})",
     "core.backup.restored": "{actor} a restauré la sauvegarde {file}",
 }

@@ -63,6 +63,21 @@ class MemberRoleForm(forms.Form):
     )
 
 
+class MemberContactForm(forms.Form):
+    contact = forms.ModelChoiceField(
+        label="Sa fiche dans l'annuaire",
+        queryset=None,
+        required=False,
+        empty_label="— aucune —",
+        help_text="Fait de cette personne le professionnel traitant des patients que sa fiche "
+        "suit dans le registre de continuité des soins.",
+    )
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = cpts.contacts.order_by("last_name", "first_name")
+
+
 class MemberForm(MemberRoleForm):
     email = forms.EmailField(label="Adresse e-mail")
     full_name = forms.CharField(label="Prénom et nom", max_length=200)

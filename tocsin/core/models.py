@@ -95,6 +95,12 @@ class Membership(models.Model):
         "suppléant", default=False, help_text="Le suppléant du référent SSE a le même rôle."
     )
     authority_body = models.CharField("autorité", max_length=20, choices=AuthorityBody, blank=True)
+    # The person's own entry in the directory: what makes them the treating professional of
+    # the patients registered for continuity of care (tocsin.care).
+    contact = models.ForeignKey(
+        "directory.Contact", models.SET_NULL, null=True, blank=True, related_name="memberships",
+        verbose_name="fiche de l'annuaire",
+    )  # fmt: skip
     created_at = models.DateTimeField("depuis le", auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

@@ -65,6 +65,37 @@ def change_member_role(actor, membership, role, *, is_deputy=False, authority_bo
     return membership
 
 
+def link_member_contact(actor, membership, contact) -> Membership:
+    """Say which directory entry is this member (None to undo): it makes them the treating
+    professional of the patients that entry follows."""
+    if contact is not None and contact.cpts_id != membership.cpts_id:
+        raise DomainError("Cette fiche n'appartient pas à l'annuaire de cette CPTS.")
+    if contact is not None and contact.memberships.exclude(pk=membership.pk).exists():
+        raise DomainError(f"La fiche « {contact} » est déjà reliée au compte d'une autre personne.")
+    with transaction.atomic():
+        membership.contact = contact
+        membership.save(update_fields=["contact"])
+        label = str(contact) if contact else "aucune"
+        log_action(actor, membership.cpts, "core.membership.contact_linked", membership.user,
+                   {"contact": label})  # fmt: skip
+    return membership
+
+
+def own_contact(membership):
+    """The member's directory entry: the one linked, else the only entry of the CPTS with their
+    login e-mail (linked then, once, and audited); None when there is none or several."""
+    if membership is None:
+        return None
+    if membership.contact_id is not None:
+        return membership.contact
+    matches = list(
+        membership.cpts.contacts.filter(email__iexact=membership.user.email, memberships=None)[:2]
+    )
+    if len(matches) != 1:
+        return None
+    return link_member_contact(None, membership, matches[0]).contact
+
+
 def remove_member(actor, membership):
     if membership.role == Role.COORDINATOR:
         _check_not_last_coordinator(membership)

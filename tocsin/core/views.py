@@ -18,9 +18,11 @@ from tocsin.core.audit import log_action
 from tocsin.core.dashboard import build_dashboard
 from tocsin.core.enums import Role
 from tocsin.core.errors import DomainError
+from tocsin.core.feedback import run_service
 from tocsin.core.forms import (
     AuditFilterForm,
     LoginForm,
+    MemberContactForm,
     MemberForm,
     MemberRoleForm,
     QueuedPasswordResetForm,
@@ -251,9 +253,16 @@ def member_edit(request, pk):
         "is_deputy": membership.is_deputy,
         "authority_body": membership.authority_body,
     }
-    form = MemberRoleForm(request.POST or None, initial=initial)
     if request.method == "POST" and "remove" in request.POST:
         return _remove_member(request, membership)
+    linking = request.method == "POST" and "link_contact" in request.POST
+    contact_form = MemberContactForm(
+        request.POST if linking else None, cpts=request.cpts,
+        initial={"contact": membership.contact_id},
+    )  # fmt: skip
+    if linking:
+        return _link_contact(request, membership, contact_form)
+    form = MemberRoleForm(request.POST or None, initial=initial)
     if form.is_valid():
         try:
             services.change_member_role(request.user, membership, **form.cleaned_data)
@@ -262,7 +271,19 @@ def member_edit(request, pk):
         else:
             messages.success(request, f"Rôle de {membership.user} mis à jour.")
             return redirect("core:member_list")
-    return render(request, "core/member_edit.html", {"form": form, "membership": membership})
+    context = {"form": form, "contact_form": contact_form, "membership": membership}
+    return render(request, "core/member_edit.html", context)
+
+
+def _link_contact(request, membership, form):
+    if form.is_valid() and run_service(
+        request, services.link_member_contact, membership, form.cleaned_data["contact"],
+        success=f"Fiche de l'annuaire de {membership.user} enregistrée.",
+    ):  # fmt: skip
+        return redirect("core:member_list")
+    context = {"form": MemberRoleForm(initial={"role": membership.role}),
+               "contact_form": form, "membership": membership}  # fmt: skip
+    return render(request, "core/member_edit.html", context)
 
 
 def _remove_member(request, membership):

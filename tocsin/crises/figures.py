@@ -1,9 +1,10 @@
 """The figures of a crisis: per period for the points de situation, and in total for the
 evidence the ACI financing asks for once the crisis is lifted.
 
-Patients contacted and resources engaged start at 0 and are completed by the cell: the call
-campaigns (continuity of care) and the alert roll-call feed them once they exist. The alerts of
-the period (campaigns sent, people alerted, answers) are read from the alert rows.
+Resources engaged start at 0 and are completed by the cell. The patients contacted, needing
+help, not reached and signalled come from the call campaigns (tocsin.care), counts only, as
+they stand at the end of the period. The alerts of the period (campaigns sent, people
+alerted, answers) are read from the alert rows.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.db.models import Count, Q
 
 from tocsin.alerts.enums import AVAILABLE_ANSWERS, DeliveryReason
 from tocsin.alerts.models import Delivery, Recipient
+from tocsin.care.figures import call_figures
 from tocsin.crises.enums import OPEN_TASK_STATUSES, EntryKind, TaskStatus
 from tocsin.directory.models import Contact
 
@@ -40,6 +42,18 @@ def period_figures(crisis, start, end) -> dict:
         "tasks_open": tasks["open"],
         "tasks_done": tasks["done"],
         **alert_figures(crisis, start, end),
+        **patient_figures(crisis),
+    }
+
+
+def patient_figures(crisis) -> dict:
+    """Where the calls to the registered patients stand (every campaign of the crisis)."""
+    calls = call_figures(crisis)
+    return {
+        "patients_contacted": calls["patients_reached"],
+        "patients_needing_help": calls["patients_needing_help"],
+        "patients_not_reached": calls["patients_not_reached"],
+        "patients_escalated": calls["patients_escalated"],
     }
 
 

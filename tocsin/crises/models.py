@@ -214,6 +214,12 @@ class SituationReport(models.Model):
     period_end = models.DateTimeField("jusqu'au")
     professionals_mobilised = models.PositiveIntegerField("professionnels mobilisés", default=0)
     patients_contacted = models.PositiveIntegerField("patients contactés", default=0)
+    # From the call campaigns (tocsin.care), in counts only.
+    patients_needing_help = models.PositiveIntegerField("patients ayant besoin d'aide", default=0)
+    patients_not_reached = models.PositiveIntegerField("patients injoignables", default=0)
+    patients_escalated = models.PositiveIntegerField(
+        "patients signalés au SAMU ou à la mairie", default=0
+    )
     resources_engaged = models.PositiveIntegerField("ressources engagées", default=0)
     tasks_open = models.PositiveIntegerField("tâches en cours", default=0)
     tasks_done = models.PositiveIntegerField("tâches faites sur la période", default=0)

@@ -24,7 +24,8 @@ from tocsin.plans.documents import pdf_document
 
 PDF = "application/pdf"
 NARRATIVE_FIELDS = ["situation", "actions", "needs", "outlook"]
-FIGURE_FIELDS = ["professionals_mobilised", "patients_contacted", "resources_engaged",
+FIGURE_FIELDS = ["professionals_mobilised", "patients_contacted", "patients_needing_help",
+                 "patients_not_reached", "patients_escalated", "resources_engaged",
                  "tasks_open", "tasks_done", "alerts_sent", "people_alerted", "alert_answers",
                  "people_available"]  # fmt: skip
 
@@ -57,7 +58,6 @@ def prepare_report(actor, crisis) -> SituationReport:
         number=(previous.number + 1) if previous else 1,
         period_start=start,
         period_end=end,
-        patients_contacted=previous.patients_contacted if previous else 0,
         resources_engaged=previous.resources_engaged if previous else 0,
         situation=situation,
         actions=_lines(done),

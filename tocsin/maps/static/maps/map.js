@@ -12,6 +12,7 @@
     stock: "#8a1c1c",
     capacity: "#5b2a86",
     human: "#00617a",
+    patients: "#b54708",
   };
 
   // Fewest to most major risks among the exposed communes, set once the layer is loaded.
@@ -43,6 +44,7 @@
     if (properties.population) {
       box.appendChild(text("div", properties.population.toLocaleString("fr-FR") + " habitants"));
     }
+    for (const need of properties.needs || []) box.appendChild(text("div", need));
     if (properties.risks) {
       const count = properties.risks.length;
       box.appendChild(text("div", count + (count > 1 ? " risques majeurs" : " risque majeur")));
@@ -114,16 +116,17 @@
       return;
     }
 
+    // The register's restricted map has only the layer boxes: the selects are optional.
     const communeSelect = form.querySelector("[name=commune]");
-    const communes = (data.communes ? data.communes.features : []).map((f) => f.properties.name);
-    for (const name of communes.sort((a, b) => a.localeCompare(b, "fr"))) {
+    const communes = communeSelect && data.communes ? data.communes.features : [];
+    for (const name of communes.map((f) => f.properties.name).sort((a, b) => a.localeCompare(b, "fr"))) {
       const option = text("option", name);
       option.value = name;
       communeSelect.appendChild(option);
     }
 
     const riskSelect = form.querySelector("[name=risk]");
-    const riskFeatures = data.risks ? data.risks.features : [];
+    const riskFeatures = riskSelect && data.risks ? data.risks.features : [];
     const riskNames = new Map();
     for (const feature of riskFeatures) {
       const { risks, risk_codes: codes } = feature.properties;
