@@ -18,6 +18,7 @@ from tests.conftest import login
 from tests.plans.factories import validated_version
 from tocsin.alerts.links import token_for
 from tocsin.alerts.models import Campaign, Delivery, Recipient
+from tocsin.care.models import AccessLog, Call, CallCampaign, Deletion, Patient
 from tocsin.core.enums import Role
 from tocsin.core.models import AuditEntry, Membership
 from tocsin.crises import logbook
@@ -410,6 +411,40 @@ def exercises_in_both_cpts(personas, crises_in_both_cpts):
         Observation.objects.create(play=play, inject=inject, actual="Vu", rating="met")
 
 
+# --- care (continuity of care) ---
+for _name in ("detail", "edit", "verify", "delete"):
+    URL_SAMPLES[f"care:{_name}"] = lambda cpts: {"pk": Patient.objects.get(cpts=cpts).pk}
+for _name in ("crisis_patients", "crisis_reason", "crisis_pdf", "crisis_map", "crisis_layer",
+              "campaign_new"):  # fmt: skip
+    URL_SAMPLES[f"care:{_name}"] = lambda cpts: {"crisis": _crisis(cpts).pk}
+for _name in ("campaign", "campaign_close", "campaign_reassign", "my_calls"):
+    URL_SAMPLES[f"care:{_name}"] = lambda cpts: {"pk": CallCampaign.objects.for_cpts(cpts).get().pk}
+URL_SAMPLES["care:call_record"] = lambda cpts: {
+    "pk": CallCampaign.objects.for_cpts(cpts).get().pk,
+    "call": Call.objects.get(campaign__crisis__cpts=cpts).pk,
+}
+
+
+@pytest.fixture(autouse=True)
+def care_in_both_cpts(personas, crises_in_both_cpts):
+    """A patient followed by every member of each CPTS (each linked to a directory entry), in a
+    call campaign of its exercise; the member (the outsider in the other CPTS) makes the call."""
+    for cpts in (personas.cpts, personas.other_cpts):
+        commune = TerritoryCommune.objects.filter(cpts=cpts).first().commune
+        patient = Patient.objects.create(
+            cpts=cpts, last_name="Patient", phone="+33639980000", needs=["oxygen"],
+            commune=commune, legal_basis="care", basis_recorded_on=timezone.localdate(),
+            verified_on=timezone.localdate(),
+        )  # fmt: skip
+        for membership in Membership.objects.filter(cpts=cpts).exclude(role="authority"):
+            membership.contact = Contact.objects.create(cpts=cpts, last_name=str(membership.pk))
+            membership.save(update_fields=["contact"])
+            patient.professionals.add(membership.contact)
+        campaign = CallCampaign.objects.create(crisis=_crisis(cpts), title="Appels")
+        caller = personas.member if cpts == personas.cpts else personas.outsider
+        Call.objects.create(campaign=campaign, patient=patient, commune=commune, caller=caller)
+
+
 def tenant_rows(cpts) -> dict:
     """What a cross-tenant write could change in `cpts`."""
     models = (
@@ -467,6 +502,12 @@ def tenant_rows(cpts) -> dict:
     rows["training Registration"] = list(
         TrainingRegistration.objects.filter(session__cpts=cpts).order_by("pk").values()
     )
+    # --- care ---
+    rows["Patient"] = list(Patient.objects.filter(cpts=cpts).order_by("pk").values())
+    rows["CallCampaign"] = list(CallCampaign.objects.for_cpts(cpts).order_by("pk").values())
+    rows["Call"] = list(Call.objects.filter(campaign__crisis__cpts=cpts).order_by("pk").values())
+    rows["AccessLog"] = list(AccessLog.objects.filter(cpts=cpts).order_by("pk").values())
+    rows["Deletion"] = list(Deletion.objects.filter(cpts=cpts).order_by("pk").values())
     # --- watch ---
     rows["Signal"] = list(Signal.objects.filter(cpts=cpts).order_by("pk").values())
     rows["Feed"] = list(Feed.objects.filter(cpts=cpts).order_by("pk").values())

@@ -25,6 +25,7 @@ from tocsin.care.models import Call, CallCampaign, Deletion, Patient
 from tocsin.core.audit import log_action
 from tocsin.core.errors import DomainError
 from tocsin.core.models import Membership
+from tocsin.core.services import claim_own_contact, own_contact
 from tocsin.crises import logbook
 from tocsin.crises.enums import EntryKind
 from tocsin.directory.importers.base import FatalImportError
@@ -40,12 +41,14 @@ NO_CONTACT = (
 # --- The register ---
 
 
-def save_patient(actor, form, contact) -> Patient:
+def save_patient(actor, form, membership) -> Patient:
     """Create or change a patient; the professional who enters one follows them."""
+    contact = own_contact(membership)
     if contact is None:
         raise DomainError(NO_CONTACT)
     created = form.instance.pk is None
     with transaction.atomic():
+        claim_own_contact(actor, membership)
         patient = form.save(commit=False)
         patient.created_by = patient.created_by or actor
         patient.save()
@@ -129,14 +132,16 @@ def preview_import(cpts, contact, stream, filename) -> importer.Report:
     return report
 
 
-def import_patients(actor, cpts, contact, rows) -> int:
+def import_patients(actor, membership, rows) -> int:
     """Save every line kept by the preview, or none."""
+    contact, cpts = own_contact(membership), membership.cpts
     if contact is None:
         raise DomainError(NO_CONTACT)
     if not rows:
         raise DomainError("Aucune ligne à importer.")
     today = timezone.localdate()
     with transaction.atomic():
+        claim_own_contact(actor, membership)
         for row in rows:
             values = {k: v for k, v in row.items() if k != "line"}
             patient = Patient.objects.create(cpts=cpts, verified_on=today, created_by=actor,
@@ -197,6 +202,10 @@ def _share_out(campaign, patients, callers) -> list[Call]:
     return calls
 
 
+ESCALATION_TEXT = {Outcome.ESCALATED_SAMU: "signalé au SAMU (15)",
+                   Outcome.ESCALATED_MAIRIE: "signalé à la mairie"}  # fmt: skip
+
+
 def record_call(actor, call, outcome, note="") -> Call:
     """The caller says how the call went; a patient signalled to the SAMU or the mairie is
     written to the main courante (their commune, never their name)."""
@@ -219,8 +228,8 @@ def record_call(actor, call, outcome, note="") -> Call:
         if outcome in ESCALATED_OUTCOMES:
             logbook.append(
                 campaign.crisis, EntryKind.ACTION, author=actor, automatic=True,
-                text=f"Appels « {campaign.title} » : un patient de {call.commune.name} "
-                     f"{call.get_outcome_display().lower()}.",
+                text=f"Appels « {campaign.title} » : un patient {ESCALATION_TEXT[outcome]} "
+                     f"(commune : {call.commune.name}).",
             )  # fmt: skip
         else:
             campaign.crisis.touch()

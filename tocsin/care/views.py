@@ -4,10 +4,10 @@
 
 import datetime
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -83,7 +83,7 @@ def _patient_form(request, patient):
     if patient is not None:
         access.log_own_access(request, f"Modification du {patient}", [patient])
     if request.method == "POST" and form.is_valid():
-        saved = run_service(request, services.save_patient, form, contact,
+        saved = run_service(request, services.save_patient, form, request.membership,
                             success="Patient enregistré.")  # fmt: skip
         if saved:
             return redirect("care:detail", saved.pk)
@@ -160,8 +160,7 @@ def patient_import_confirm(request):
     for row in rows:
         for key in ("birth_date", "basis_recorded_on"):
             row[key] = datetime.date.fromisoformat(row[key]) if row[key] else None
-    count = run_service(request, services.import_patients, request.cpts,
-                        own_contact(request.membership), rows)  # fmt: skip
+    count = run_service(request, services.import_patients, request.membership, rows)
     if count:
         messages.success(request, f"{count} patients importés dans votre registre.")
     return redirect("care:list")
@@ -278,8 +277,8 @@ def crisis_layer(request, crisis):
     crisis = access.get_crisis(request, crisis)
     access.check_crisis_viewer(request, crisis)
     reason = access.crisis_reason(request, crisis)
-    if not reason:
-        raise PermissionDenied("Indiquez d'abord le motif de votre accès.")
+    if not reason:  # the map page asks for it; a bare request for the layer is sent there
+        return redirect("care:crisis_reason", crisis.pk)
     patients = _exposed(request, crisis, "")
     access.log_access(request, AccessKind.CRISIS, "Carte des patients exposés", patients,
                       reason=reason, crisis=crisis)  # fmt: skip
@@ -438,8 +437,10 @@ def access_log(request):
         entries = [e for e in entries[:5000] if int(number) in e.patient_ids]
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     deletions = Deletion.objects.filter(cpts=request.cpts)[:50]
+    query = urlencode({key: value for key, value in (("kind", kind), ("patient", number))
+                       if value})  # fmt: skip
     context = {"page": page, "kinds": AccessKind.choices, "kind": kind, "patient": number,
-               "deletions": deletions}  # fmt: skip
+               "deletions": deletions, "query": query}  # fmt: skip
     return render(request, "care/access_log.html", context)
 
 

@@ -8,6 +8,7 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from tocsin.care.demo import load_care_demo
 from tocsin.core.audit import log_action
 from tocsin.core.enums import AuthorityBody, Profession, Role
 from tocsin.core.models import Cpts, Membership, User
@@ -182,6 +183,7 @@ def load_demo(*, exercise=False) -> dict:
         load_directory_demo(cpts, people.order_by("pk"), crisis_team)
         load_resources_demo(cpts)
         load_risks_demo(cpts)
+        load_care_demo(cpts, DEMO_DOMAIN)
         if exercise:
             load_exercise_demo(cpts, DEMO_DOMAIN)
         if created:

@@ -82,8 +82,8 @@ def link_member_contact(actor, membership, contact) -> Membership:
 
 
 def own_contact(membership):
-    """The member's directory entry: the one linked, else the only entry of the CPTS with their
-    login e-mail (linked then, once, and audited); None when there is none or several."""
+    """The member's directory entry: the one linked, else the only unlinked entry of the CPTS
+    with their login e-mail (read only: `claim_own_contact` records the link)."""
     if membership is None:
         return None
     if membership.contact_id is not None:
@@ -91,9 +91,15 @@ def own_contact(membership):
     matches = list(
         membership.cpts.contacts.filter(email__iexact=membership.user.email, memberships=None)[:2]
     )
-    if len(matches) != 1:
-        return None
-    return link_member_contact(None, membership, matches[0]).contact
+    return matches[0] if len(matches) == 1 else None
+
+
+def claim_own_contact(actor, membership):
+    """Record the link `own_contact` found by e-mail, the first time the member acts on it."""
+    contact = own_contact(membership)
+    if contact is not None and membership.contact_id is None:
+        link_member_contact(actor, membership, contact)
+    return contact
 
 
 def remove_member(actor, membership):
