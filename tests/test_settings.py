@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "tocsin.exemple.fr",
     "TOCSIN_SITE_URL": "https://tocsin.exemple.fr",
     "EMAIL_MODE": "smtp",
+    "TOCSIN_CARE_KEYS": "pB6nZ6dbqYxPmZ1W0GvG0GzU7wZ0r0G9u0lK6tY3b1Q=",
 }
 
 
@@ -39,6 +40,27 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )  # fmt: skip
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_register_key(tmp_path):
+    """Without its key the patient register cannot be read: never generate one silently."""
+    env = _production_env(tmp_path)
+    del env["TOCSIN_CARE_KEYS"]
+    result = _check(env)
+    assert result.returncode != 0 and "TOCSIN_CARE_KEYS" in result.stderr
+
+
+def test_a_malformed_register_key_stops_the_start_with_the_way_to_make_one(tmp_path):
+    env = {**_production_env(tmp_path), "TOCSIN_CARE_KEYS": "trop-courte"}
+    result = _check(env)
+    assert result.returncode != 0 and "Fernet.generate_key()" in result.stderr
+
+
+def _check(env):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
 
 
 def test_french_locale_and_paris_time():

@@ -56,6 +56,19 @@ def test_the_list_is_shared_evenly_commune_by_commune(patients, personas, crisis
     assert {c.commune.name for c in second} == {"Brécy"}
 
 
+def test_callers_get_a_link_and_never_a_name(
+    patients, personas, crisis, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        start(personas, crisis, [personas.member, personas.cell_member])
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [personas.member.email, personas.cell_member.email])  # fmt: skip
+    message = mailoutbox[0]
+    assert message.subject.startswith("EXERCICE — Appels de vérification")
+    assert "/soins/appels/" in message.body
+    assert not any(p.last_name in message.body for p in patients)
+
+
 def test_a_campaign_can_target_needs(patients, personas, crisis):
     campaign = start(personas, crisis, [personas.member], needs=["oxygen"])
     assert campaign.calls.count() == 3

@@ -9,6 +9,8 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from tocsin.care import access, documents, importer
@@ -26,6 +28,7 @@ from tocsin.core.audit import log_action
 from tocsin.core.errors import DomainError
 from tocsin.core.models import Membership
 from tocsin.core.services import claim_own_contact, own_contact
+from tocsin.core.tasks import send_email
 from tocsin.crises import logbook
 from tocsin.crises.enums import EntryKind
 from tocsin.directory.importers.base import FatalImportError
@@ -186,7 +189,19 @@ def start_call_campaign(actor, crisis, *, title, needs, callers) -> CallCampaign
             text=f"Campagne d'appels « {title} » lancée : {len(chosen)} patients à appeler, "
                  f"répartis entre {len(callers)} appelant(s).",
         )  # fmt: skip
+        transaction.on_commit(lambda: _tell_callers(campaign, callers))
     return campaign
+
+
+def _tell_callers(campaign, callers):
+    """A link to their share behind login: never a patient's name in an e-mail."""
+    link = settings.SITE_URL + reverse("care:my_calls", args=[campaign.pk])
+    mode = "EXERCICE — " if campaign.crisis.is_exercise else ""
+    subject = f"{mode}Appels de vérification à passer : {campaign.title}"
+    body = render_to_string("care/emails/calls_assigned.txt",
+                            {"campaign": campaign, "link": link, "mode": mode})  # fmt: skip
+    for caller in callers:
+        send_email.enqueue([caller.email], subject, body)
 
 
 def _share_out(campaign, patients, callers) -> list[Call]:
