@@ -49,6 +49,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/alerts_crash.py
 	$(PY) bench/alerts_two_workers.py
 	$(PY) bench/retex_survey.py
+	$(PY) bench/care_register.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -62,7 +62,8 @@ def crisis_patients(request, crisis):
     """The registered patients exposed to an active crisis, for the référent and the cell."""
     check_crisis_viewer(request, crisis)
     patients = Patient.objects.for_cpts(request.cpts).in_communes(exposed_commune_ids(crisis))
-    return patients.select_related("commune")
+    # A commune's boundary is a large polygon: no page of patients draws it.
+    return patients.select_related("commune").defer("commune__boundary")
 
 
 def get_campaign(request, pk) -> CallCampaign:

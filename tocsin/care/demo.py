@@ -42,7 +42,7 @@ def load_care_demo(cpts, domain) -> int:
     for index in range(PATIENTS):
         patient = Patient.objects.create(
             cpts=cpts, last_name=PATIENT_LAST[index % len(PATIENT_LAST)],
-            first_name=PATIENT_FIRST[(index * 5) % len(PATIENT_FIRST)],
+            first_name=PATIENT_FIRST[(index * 5 + index // 12) % len(PATIENT_FIRST)],
             birth_date=datetime.date(1930 + rng.randrange(25), rng.randrange(1, 13),
                                      rng.randrange(1, 29)),
             address=f"{rng.randrange(1, 80)} rue des Salines", commune=communes[index % 6],

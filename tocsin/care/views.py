@@ -36,6 +36,7 @@ from tocsin.core.feedback import run_service
 from tocsin.core.services import own_contact
 
 SESSION_IMPORT = "care_import"
+LIST_DEFERRED = ("address", "phone", "emergency_contact", "notes", "commune__boundary")
 
 
 # --- My patients (treating professionals) ---
@@ -44,8 +45,9 @@ SESSION_IMPORT = "care_import"
 @cpts_view(*MEMBER_ROLES)
 def patient_list(request):
     contact = own_contact(request.membership)
-    patients = sorted(access.own_patients(request).select_related("commune"),
-                      key=lambda p: p.sort_key)  # fmt: skip
+    # Each encrypted field costs a decryption per row: read only what the list shows.
+    rows = access.own_patients(request).select_related("commune").defer(*LIST_DEFERRED)
+    patients = sorted(rows, key=lambda p: p.sort_key)
     access.log_own_access(request, "Mes patients", patients)
     context = {
         "contact": contact,
@@ -218,9 +220,11 @@ def crisis_patients(request, crisis):
     return private(render(request, "care/crisis_patients.html", context))
 
 
-def _exposed(request, crisis, need):
+def _exposed(request, crisis, need, *, deferred=("emergency_contact", "notes")):
+    """The exposed patients with `need` (all when empty), by commune then calling priority;
+    `deferred` encrypted fields are not read (each costs a decryption per row)."""
     patients = access.crisis_patients(request, crisis).prefetch_related("professionals")
-    chosen = [p for p in patients if not need or need in p.needs]
+    chosen = [p for p in patients.defer(*deferred) if not need or need in p.needs]
     return sorted(chosen, key=lambda p: (p.commune.name, p.priority, p.sort_key))
 
 
@@ -245,8 +249,8 @@ def crisis_patients_pdf(request, crisis):
     reason, ask = _reason_or_form(request, crisis)
     if ask:
         return ask
-    patients = _exposed(request, crisis, request.GET.get("need", "") if
-                        request.GET.get("need") in Need.values else "")  # fmt: skip
+    need = request.GET.get("need", "") if request.GET.get("need") in Need.values else ""
+    patients = _exposed(request, crisis, need, deferred=())
     access.log_access(request, AccessKind.CRISIS, "Export PDF des patients exposés", patients,
                       reason=reason, crisis=crisis)  # fmt: skip
     pdf = documents.render_patient_list(request, "Patients exposés", patients, crisis=crisis,
@@ -279,7 +283,7 @@ def crisis_layer(request, crisis):
     reason = access.crisis_reason(request, crisis)
     if not reason:  # the map page asks for it; a bare request for the layer is sent there
         return redirect("care:crisis_reason", crisis.pk)
-    patients = _exposed(request, crisis, "")
+    patients = list(access.crisis_patients(request, crisis).only("pk", "commune", "needs"))
     access.log_access(request, AccessKind.CRISIS, "Carte des patients exposés", patients,
                       reason=reason, crisis=crisis)  # fmt: skip
     response = JsonResponse({"type": "FeatureCollection",
@@ -344,6 +348,7 @@ def _board_context(request, campaign) -> dict:
         "figures": campaign_figures(campaign),
         "shares": services.shares(campaign),
         "live_every": settings.CRISIS_LIVE_REFRESH_SECONDS,
+        "is_caller": campaign.calls.filter(caller=request.user).exists(),
     }
 
 
