@@ -12,13 +12,13 @@ Run alone: .venv/bin/python bench/care_register.py
 
 import datetime
 import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import _measure as measure  # noqa: E402
 from bench._django_env import start  # noqa: E402
 
 WORK = start("tocsin-bench-care-", ALLOWED_HOSTS="testserver")
@@ -45,21 +45,7 @@ NEEDS = (["oxygen"], ["isolated_elderly"], ["cold_chain", "home_care"], ["dialys
 
 
 def median_ms(action, runs=RUNS) -> float:
-    action()  # warm caches
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times) * 1000
-
-
-def get(client, url):
-    def action():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-
-    return action
+    return measure.median_ms(action, runs)
 
 
 def add_patients(cpts, contact, count):
@@ -91,7 +77,7 @@ def main():
     callers.append(referent)
     client = login(Client(), referent)
     client.post(f"/soins/crises/{crisis.pk}/motif/", {"reason": "calls"})
-    baseline = median_ms(get(Client(), "/connexion/"))
+    baseline = median_ms(measure.get(Client(), "/connexion/"))
     print(f"référence : page de connexion {baseline:.2f} ms (médiane de {RUNS})")
     for size in SIZES:
         add_patients(cpts, contact, size - Patient.objects.for_cpts(cpts).count())
@@ -108,9 +94,9 @@ def main():
         }
         label = f"{size:,} patients".replace(",", "\u202f")
         for name, url in pages.items():
-            ms = median_ms(get(client, url), runs=3 if "PDF" in name else RUNS)
+            ms = median_ms(measure.get(client, url), runs=3 if "PDF" in name else RUNS)
             with CaptureQueriesContext(connection) as queries:
-                get(client, url)()
+                measure.get(client, url)()
             print(f"{label:<16} {name:<20} {ms:9.2f} ms  ×{ms / baseline:7.1f}  "
                   f"{len(queries):2d} requêtes")  # fmt: skip
         print(f"{label:<16} {'lancer la campagne':<20} {start_ms:9.2f} ms  "

@@ -12,13 +12,12 @@ Run alone: .venv/bin/python bench/retex_survey.py
 import datetime
 import random
 import shutil
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import _measure as measure  # noqa: E402
 from bench._django_env import start  # noqa: E402
 
 WORK = start("tocsin-bench-retex-", ALLOWED_HOSTS="testserver")
@@ -44,23 +43,7 @@ SIZES = (300, 3_000)
 
 
 def median_ms(action, runs=RUNS) -> float:
-    action()  # warm caches
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times) * 1000
-
-
-def get(client, url):
-    def action():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        if response.streaming:
-            b"".join(response.streaming_content)
-
-    return action
+    return measure.median_ms(action, runs)
 
 
 def value_for(question, rng):
@@ -143,7 +126,7 @@ def answer_action(survey, respondent):
 def main():
     referent, review, survey = setup()
     client = login(Client(), referent)
-    baseline = median_ms(get(Client(), "/connexion/"))
+    baseline = median_ms(measure.get(Client(), "/connexion/"))
     print(f"référence : page de connexion {baseline:.2f} ms (médiane de {RUNS})")
     rng = random.Random(2026)
     pages = {
@@ -155,9 +138,9 @@ def main():
         add_respondents(survey, size - survey.respondents.count(), rng)
         label = f"{size:,} réponses".replace(",", "\u202f")
         for name, url in pages.items():
-            ms = median_ms(get(client, url))
+            ms = median_ms(measure.get(client, url))
             with CaptureQueriesContext(connection) as queries:
-                get(client, url)()
+                measure.get(client, url)()
             print(f"{label:<16} {name:<18} {ms:8.2f} ms  ×{ms / baseline:6.2f}  "
                   f"{len(queries):2d} requêtes")  # fmt: skip
         pdf_ms = median_ms(lambda: documents.render_report_pdf(review), runs=3)

@@ -172,6 +172,8 @@ def test_the_map_layer_counts_without_names_and_is_logged(register, personas, cl
     layer = reverse("care:crisis_layer", args=[crisis.pk])
     assert client.get(layer).status_code == 302  # no reason given yet
     client.post(reverse("care:crisis_reason", args=[crisis.pk]), REASON)
+    page = client.get(reverse("care:crisis_map", args=[crisis.pk])).content.decode()
+    assert layer in page and "leaflet.js" in page
     response = client.get(layer)
     features = response.json()["features"]
     assert [f["properties"]["count"] for f in features] == [2]

@@ -17,6 +17,7 @@ from tocsin.core.errors import DomainError
 from tocsin.core.models import AuditEntry
 from tocsin.crises import reports
 from tocsin.crises import services as crises
+from tocsin.retex.figures import figure_rows, key_figures
 
 
 @pytest.fixture
@@ -179,3 +180,14 @@ def test_the_coordinator_handles_an_erasure_request_by_name_and_birth_date(
     assert not Patient.objects.filter(pk=target.pk).exists()
     wrong = {"last_name": "Inconnu", "birth_date": "1950-01-01"}
     assert "rien à supprimer" in client.post(reverse("care:erasure"), wrong).content.decode()
+
+
+def test_the_retex_counts_the_calls(patients, personas, crisis):
+    campaign = start(personas, crisis, [personas.member])
+    calls = list(campaign.calls.order_by("position"))
+    services.record_call(personas.member, calls[0], "fine")
+    services.record_call(personas.member, calls[1], "not_reached")
+    figures = key_figures(crisis)
+    assert (figures["patients_to_call"], figures["patients_reached"],
+            figures["patients_not_reached"]) == (7, 1, 1)  # fmt: skip
+    assert ("Patients joints", 1) in figure_rows(figures)

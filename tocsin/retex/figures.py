@@ -1,4 +1,5 @@
-"""The key figures of a RETEX, read from the crisis: alerts, answers, tasks, points de situation.
+"""The key figures of a RETEX, read from the crisis: alerts, answers, calls to fragile patients
+(counts only), tasks, points de situation.
 
 Live while the RETEX is written; stored on the review when it is validated, so the report says
 what the COPIL saw even if a late answer to an alert arrives afterwards.
@@ -7,6 +8,7 @@ what the COPIL saw even if a late answer to an alert arrives afterwards.
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from tocsin.care.figures import call_figures
 from tocsin.crises.enums import OPEN_TASK_STATUSES, TaskStatus
 from tocsin.crises.figures import alert_figures, evidence
 
@@ -20,6 +22,11 @@ ROWS = (
     ("people_alerted", "Personnes alertées"),
     ("alert_answers", "Réponses aux alertes"),
     ("people_available", "Personnes disponibles"),
+    ("patients_to_call", "Patients fragiles à appeler (campagnes d'appels)"),
+    ("patients_reached", "Patients joints"),
+    ("patients_needing_help", "Patients ayant eu besoin d'aide"),
+    ("patients_not_reached", "Patients restés injoignables"),
+    ("patients_escalated", "Patients signalés au SAMU ou à la mairie"),
     ("tasks", "Tâches"),
     ("tasks_done", "Tâches faites"),
     ("tasks_dropped", "Tâches abandonnées"),
@@ -44,6 +51,7 @@ def key_figures(crisis) -> dict:
         "entries": proof.entries,
         "decisions": proof.decisions,
         **alerts,
+        **call_figures(crisis),
         "tasks": tasks["total"],
         "tasks_done": proof.tasks_done,
         "tasks_dropped": tasks["dropped"],
