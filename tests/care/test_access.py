@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from tests.care.factories import PatientFactory, commune_of, treating
@@ -186,3 +187,14 @@ def test_campaigns_are_the_cells(register, personas, client_for):
     response = client_for(personas.member).get(reverse("care:campaign_new", args=[crisis.pk]))
     assert response.status_code == 403
     assert not CallCampaign.objects.exists()
+
+
+def test_health_data_asks_a_member_for_the_second_factor(register, personas):
+    client = Client()
+    client.force_login(personas.member)
+    response = client.get(reverse("care:list"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("core:two_factor_setup")
+    assert "contient des données de santé" in response.content.decode()
+    assert not AccessLog.objects.exists()
+    # The rest of a member's space stays without it.
+    assert client.get(reverse("core:dashboard")).status_code == 200

@@ -36,13 +36,20 @@ from tocsin.core.feedback import run_service
 from tocsin.core.services import own_contact
 
 SESSION_IMPORT = "care_import"
+
+
+def care_view(*roles):
+    """Every page of the register is health data: it asks for the second factor, always."""
+    return cpts_view(*roles, health_data=True)
+
+
 LIST_DEFERRED = ("address", "phone", "emergency_contact", "notes", "commune__boundary")
 
 
 # --- My patients (treating professionals) ---
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 def patient_list(request):
     contact = own_contact(request.membership)
     # Each encrypted field costs a decryption per row: read only what the list shows.
@@ -66,12 +73,12 @@ def _my_open_campaigns(request):
     return CallCampaign.objects.filter(pk__in=campaign_ids).select_related("crisis")
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 def patient_new(request):
     return _patient_form(request, None)
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 def patient_edit(request, pk):
     return _patient_form(request, access.get_own_patient(request, pk))
 
@@ -92,7 +99,7 @@ def _patient_form(request, patient):
     return private(render(request, "care/form.html", {"form": form, "patient": patient}))
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 def patient_detail(request, pk):
     patient = access.get_own_patient(request, pk)
     access.log_own_access(request, f"Fiche du {patient}", [patient])
@@ -101,7 +108,7 @@ def patient_detail(request, pk):
     return private(render(request, "care/detail.html", context))
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 @require_POST
 def patient_verify(request, pk):
     patient = access.get_own_patient(request, pk)
@@ -112,7 +119,7 @@ def patient_verify(request, pk):
     return redirect("care:detail", patient.pk)
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 def patient_delete(request, pk):
     patient = access.get_own_patient(request, pk)
     if request.method != "POST":
@@ -124,7 +131,7 @@ def patient_delete(request, pk):
     return attachment(pdf, f"attestation-suppression-{deletion.reference}.pdf", PDF)
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 def patients_pdf(request):
     patients = sorted(access.own_patients(request).select_related("commune"),
                       key=lambda p: p.sort_key)  # fmt: skip
@@ -133,7 +140,7 @@ def patients_pdf(request):
     return attachment(pdf, documents.file_name("mes-patients", request.cpts), PDF)
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 def patient_import(request):
     contact = own_contact(request.membership)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -151,7 +158,7 @@ def patient_import(request):
                                                 "message": services.NO_CONTACT})  # fmt: skip
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 @require_POST
 def patient_import_confirm(request):
     token = request.session.pop(SESSION_IMPORT, "")
@@ -182,7 +189,7 @@ def _reason_or_form(request, crisis):
     return None, render(request, "care/reason.html", context)
 
 
-@cpts_view(*CRISIS_VIEWER_ROLES)
+@care_view(*CRISIS_VIEWER_ROLES)
 def crisis_reason(request, crisis):
     crisis = access.get_crisis(request, crisis)
     access.check_crisis_viewer(request, crisis)
@@ -196,7 +203,7 @@ def crisis_reason(request, crisis):
     return render(request, "care/reason.html", {"crisis": crisis, "form": form, "next": target})
 
 
-@cpts_view(*CRISIS_VIEWER_ROLES)
+@care_view(*CRISIS_VIEWER_ROLES)
 def crisis_patients(request, crisis):
     crisis = access.get_crisis(request, crisis)
     reason, ask = _reason_or_form(request, crisis)
@@ -243,7 +250,7 @@ def _count_by_need(patients) -> list[tuple[str, int]]:
     return [(need.label, sum(1 for p in patients if need.value in p.needs)) for need in Need]
 
 
-@cpts_view(*CRISIS_VIEWER_ROLES)
+@care_view(*CRISIS_VIEWER_ROLES)
 def crisis_patients_pdf(request, crisis):
     crisis = access.get_crisis(request, crisis)
     reason, ask = _reason_or_form(request, crisis)
@@ -258,7 +265,7 @@ def crisis_patients_pdf(request, crisis):
     return attachment(pdf, documents.file_name("patients-exposes", request.cpts, crisis), PDF)
 
 
-@cpts_view(*CRISIS_VIEWER_ROLES)
+@care_view(*CRISIS_VIEWER_ROLES)
 def crisis_map(request, crisis):
     crisis = access.get_crisis(request, crisis)
     reason, ask = _reason_or_form(request, crisis)
@@ -274,7 +281,7 @@ def crisis_map(request, crisis):
     return render(request, "care/crisis_map.html", context)
 
 
-@cpts_view(*CRISIS_VIEWER_ROLES)
+@care_view(*CRISIS_VIEWER_ROLES)
 def crisis_layer(request, crisis):
     """Exposed patients counted per commune and need, at the commune's point: no name, no
     home, yet enough to see where the dependent people are."""
@@ -310,7 +317,7 @@ def _commune_features(patients) -> list[dict]:
     return features
 
 
-@cpts_view(*CRISIS_VIEWER_ROLES)
+@care_view(*CRISIS_VIEWER_ROLES)
 def campaign_new(request, crisis):
     crisis = access.get_crisis(request, crisis)
     access.check_crisis_viewer(request, crisis)
@@ -329,7 +336,7 @@ def campaign_new(request, crisis):
     return render(request, "care/campaign_form.html", {"crisis": crisis, "form": form})
 
 
-@cpts_view(*CRISIS_VIEWER_ROLES)
+@care_view(*CRISIS_VIEWER_ROLES)
 def campaign_detail(request, pk):
     campaign = access.get_campaign(request, pk)
     context = _board_context(request, campaign)
@@ -352,7 +359,7 @@ def _board_context(request, campaign) -> dict:
     }
 
 
-@cpts_view(*CRISIS_VIEWER_ROLES)
+@care_view(*CRISIS_VIEWER_ROLES)
 @require_POST
 def campaign_close(request, pk):
     campaign = access.get_campaign(request, pk)
@@ -361,7 +368,7 @@ def campaign_close(request, pk):
     return redirect("care:campaign", campaign.pk)
 
 
-@cpts_view(*CRISIS_VIEWER_ROLES)
+@care_view(*CRISIS_VIEWER_ROLES)
 @require_POST
 def campaign_reassign(request, pk):
     campaign = access.get_campaign(request, pk)
@@ -386,7 +393,7 @@ def campaign_reassign(request, pk):
 # --- A caller's share ---
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 def my_calls(request, pk):
     campaign = access.get_campaign(request, pk)
     calls = list(
@@ -411,7 +418,7 @@ def my_calls(request, pk):
     return private(render(request, "care/my_calls.html", context))
 
 
-@cpts_view(*MEMBER_ROLES)
+@care_view(*MEMBER_ROLES)
 @require_POST
 def call_record(request, pk, call):
     campaign = access.get_campaign(request, pk)
@@ -431,7 +438,7 @@ def call_record(request, pk, call):
 # --- The coordinator: access log and deletion requests ---
 
 
-@cpts_view(*MANAGER_ROLES)
+@care_view(*MANAGER_ROLES)
 def access_log(request):
     entries = AccessLog.objects.filter(cpts=request.cpts).select_related("crisis")
     kind = request.GET.get("kind", "")
@@ -449,7 +456,7 @@ def access_log(request):
     return render(request, "care/access_log.html", context)
 
 
-@cpts_view(*MANAGER_ROLES)
+@care_view(*MANAGER_ROLES)
 def erasure(request):
     """A person asks the CPTS to be removed: found by name and date of birth, shown by number
     only, deleted with an attestation."""

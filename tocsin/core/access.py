@@ -29,6 +29,8 @@ class Access:
     roles: frozenset = frozenset()
     # 2FA pages themselves must be reachable before the second factor is verified.
     before_two_factor: bool = False
+    # Pages of health data ask everyone for the second factor, whatever their role.
+    health_data: bool = False
 
 
 def _mark(view, access):
@@ -56,8 +58,11 @@ def account_view(view=None, *, before_two_factor=False):
     return decorate(view) if view else decorate
 
 
-def cpts_view(*roles):
-    """A logged-in user holding one of `roles` (all roles if none given) in the current CPTS."""
+def cpts_view(*roles, health_data=False):
+    """A logged-in user holding one of `roles` (all roles if none given) in the current CPTS.
+
+    With `health_data`, the page also needs the second factor, even for a role that does not
+    otherwise need it (a member professional reading their patients)."""
     allowed = frozenset(roles) or ALL_ROLES
 
     def decorate(view):
@@ -69,7 +74,7 @@ def cpts_view(*roles):
                 raise PermissionDenied("Votre rôle ne donne pas accès à cette page.")
             return view(request, *args, **kwargs)
 
-        return _mark(wrapper, Access("cpts", roles=allowed))
+        return _mark(wrapper, Access("cpts", roles=allowed, health_data=health_data))
 
     return decorate
 

@@ -1,11 +1,16 @@
 """Request middleware: which CPTS the user is working in, and the 2FA requirement."""
 
+from django.contrib import messages
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tocsin.core.models import TWO_FACTOR_ROLES
 
 SESSION_CPTS_KEY = "tocsin_cpts_id"
+HEALTH_DATA_NOTICE = (
+    "Le registre des patients fragiles contient des données de santé : activez la double "
+    "authentification pour y accéder (une fois, avec une application sur votre téléphone)."
+)
 
 
 def current_cpts_middleware(get_response):
@@ -34,7 +39,8 @@ def requires_two_factor(memberships) -> bool:
 
 
 class two_factor_required_middleware:  # noqa: N801 — a middleware, named like the function one
-    """Users holding a crisis role must pass TOTP before reaching any page but the 2FA ones."""
+    """Users holding a crisis role must pass TOTP before reaching any page but the 2FA ones;
+    anyone must before a page of health data (the patient register)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -53,5 +59,8 @@ class two_factor_required_middleware:  # noqa: N801 — a middleware, named like
         if has_totp:  # whoever turned 2FA on, by duty or by choice, is asked for it
             return redirect("core:two_factor_verify")
         if requires_two_factor(request.memberships):
+            return redirect("core:two_factor_setup")
+        if access.health_data:
+            messages.info(request, HEALTH_DATA_NOTICE)
             return redirect("core:two_factor_setup")
         return None
