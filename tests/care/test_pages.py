@@ -174,3 +174,13 @@ def test_the_lists_keep_a_constant_number_of_queries(commune, personas, client_f
     urls[2:] = [reverse("care:my_calls", args=[campaign.pk]),
                 reverse("care:campaign", args=[campaign.pk])]  # fmt: skip
     assert [_queries(client, url) for url in urls] == before
+
+
+def test_a_whole_register_is_refused(commune, personas, client_for, monkeypatch):
+    from tocsin.care import importer
+
+    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    treating(personas.member, personas.cpts)
+    page = html.unescape(_upload(client_for(personas.member), CSV).content.decode())
+    assert "Plus de 3 lignes : n'importez que vos propres patients" in page
+    assert not Patient.objects.exists()

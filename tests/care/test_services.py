@@ -171,9 +171,11 @@ def test_the_coordinator_handles_an_erasure_request_by_name_and_birth_date(
 ):
     target = patients[3]
     client = client_for(personas.coordinator)
-    search = {"last_name": target.last_name.lower(), "birth_date": target.birth_date.isoformat()}
+    target.last_name = "Lefrançois"
+    target.save()
+    search = {"last_name": "LEFRANCOIS", "birth_date": target.birth_date.isoformat()}
     page = client.post(reverse("care:erasure"), search).content.decode()
-    assert f"Patient n° {target.pk}" in page and target.last_name not in page
+    assert f"Patient n° {target.pk}" in page and "Lefrançois" not in page
     assert AccessLog.objects.get().kind == "erasure"
     response = client.post(reverse("care:erasure"), {"delete": target.pk})
     assert response["Content-Type"] == "application/pdf"
@@ -191,3 +193,14 @@ def test_the_retex_counts_the_calls(patients, personas, crisis):
     assert (figures["patients_to_call"], figures["patients_reached"],
             figures["patients_not_reached"]) == (7, 1, 1)  # fmt: skip
     assert ("Patients joints", 1) in figure_rows(figures)
+
+
+def test_the_crisis_dashboard_follows_the_calls_without_a_name(
+    patients, personas, crisis, client_for
+):
+    campaign = start(personas, crisis, [personas.member])
+    services.record_call(personas.member, campaign.calls.first(), "needs_help")
+    page = client_for(personas.coordinator).get(reverse("crises:dashboard", args=[crisis.pk]))
+    text = page.content.decode()
+    assert "Appels canicule" in text and "1 appel terminé sur 7" in text
+    assert not any(p.last_name in text for p in patients)

@@ -47,6 +47,8 @@ BASIS_WORDS = {
     LegalBasis.VITAL_INTEREST: ("vita", "9 2 c"),
 }
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y")
+# One professional's own patients: a longer file is someone else's list (a whole register).
+MAX_ROWS = 2_000
 
 
 @dataclass
@@ -67,6 +69,11 @@ def read_patients(stream, filename, communes) -> Report:
     report = Report()
     seen = set()
     for line, raw in table.rows:
+        if len(report.rows) + len(report.rejected) >= MAX_ROWS:
+            raise FatalImportError(
+                f"Plus de {MAX_ROWS} lignes : n'importez que vos propres patients. Rien n'est "
+                "importé."
+            )
         values = {name: raw.get(header, "").strip() for name, header in columns.items()}
         try:
             row = _row(values, communes)

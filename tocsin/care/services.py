@@ -104,10 +104,10 @@ def purge_unverified(today=None) -> int:
 def find_for_erasure(cpts, last_name: str, birth_date) -> list[Patient]:
     """The patients of the CPTS with this name and date of birth, for a deletion request made
     to the CPTS rather than to a professional (names are encrypted: compared after reading)."""
-    wanted = last_name.strip().casefold()
+    wanted = normalize(last_name)  # « Lefrançois » is found as « LEFRANCOIS »
     return [
         p for p in Patient.objects.for_cpts(cpts).select_related("commune")
-        if p.last_name.strip().casefold() == wanted and p.birth_date == birth_date
+        if normalize(p.last_name) == wanted and p.birth_date == birth_date
     ]  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from tocsin.alerts.selectors import crisis_campaigns
+from tocsin.care.selectors import call_campaigns
 from tocsin.crises import logbook
 from tocsin.crises.enums import OPEN_TASK_STATUSES, TaskStatus
 from tocsin.crises.models import Crisis
@@ -71,6 +72,7 @@ def dashboard(crisis) -> dict:
         "integrity": integrity(crisis),
         # Answers, sending and closing bump the revision: the cached totals stay right.
         "campaigns": crisis_campaigns(crisis),
+        "call_campaigns": call_campaigns(crisis),
     }
 
 
