@@ -60,7 +60,9 @@ class two_factor_required_middleware:  # noqa: N801 — a middleware, named like
             return redirect("core:two_factor_verify")
         if requires_two_factor(request.memberships):
             return redirect("core:two_factor_setup")
-        if access.health_data:
+        # Only who may read the page is asked: anyone else gets its plain refusal.
+        membership = request.membership
+        if access.health_data and membership is not None and membership.role in access.roles:
             messages.info(request, HEALTH_DATA_NOTICE)
             return redirect("core:two_factor_setup")
         return None
