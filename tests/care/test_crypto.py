@@ -47,6 +47,7 @@ def test_the_database_holds_no_sensitive_value_in_clear(patient, personas):
     assert patient.birth_date.year == 1940 and Call.objects.get().note == "Annick passe ce soir"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_backup_keeps_tokens_and_restores_the_values(patient, tmp_path):
     archive = write_backup(tmp_path / "sauvegarde.tar.gz")
     with tarfile.open(archive) as tar:
