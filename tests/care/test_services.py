@@ -204,3 +204,23 @@ def test_the_crisis_dashboard_follows_the_calls_without_a_name(
     text = page.content.decode()
     assert "Appels canicule" in text and "1 appel terminé sur 7" in text
     assert not any(p.last_name in text for p in patients)
+
+
+def test_professionals_are_reminded_by_count_the_day_it_is_due_and_a_week_before_purge(
+    patients, personas, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.CARE_VERIFY_DAYS, settings.CARE_PURGE_GRACE_DAYS = 365, 60
+    today = timezone.localdate()
+    pro = treating(personas.member, personas.cpts)
+    pro.email = "infirmiere@exemple.test"
+    pro.save()
+    for patient, days in zip(patients, (365, 365, 418, 200), strict=False):
+        Patient.objects.filter(pk=patient.pk).update(verified_on=today - datetime.timedelta(days))
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_care_register", stdout=out)
+    assert "1 professionnel(s) prévenu(s)" in out.getvalue()
+    (message,) = mailoutbox
+    assert message.to == ["infirmiere@exemple.test"]
+    assert "3 patients que vous suivez" in message.body and "/soins/" in message.body
+    assert not any(p.last_name in message.body for p in patients)

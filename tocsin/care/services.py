@@ -101,6 +101,31 @@ def purge_unverified(today=None) -> int:
     return count
 
 
+REMINDER_BEFORE_PURGE_DAYS = 7
+
+
+def remind_unverified(today=None) -> int:
+    """E-mail each professional the number of their patients to verify: the day they become
+    due, and a week before their purge (the daily command; counts and a link, no name).
+    Returns how many professionals were told."""
+    today = today or timezone.localdate()
+    verify = datetime.timedelta(days=settings.CARE_VERIFY_DAYS)
+    last_call = verify + datetime.timedelta(
+        days=settings.CARE_PURGE_GRACE_DAYS - REMINDER_BEFORE_PURGE_DAYS
+    )
+    due = Patient.objects.filter(verified_on__in=[today - verify, today - last_call])
+    counts = {}
+    for email in due.values_list("professionals__email", flat=True):
+        if email:
+            counts[email] = counts.get(email, 0) + 1
+    link = settings.SITE_URL + reverse("care:list")
+    for email, count in counts.items():
+        body = render_to_string("care/emails/verify_reminder.txt",
+                                {"count": count, "link": link})  # fmt: skip
+        send_email.enqueue([email], "Registre des patients fragiles : à vérifier", body)
+    return len(counts)
+
+
 def find_for_erasure(cpts, last_name: str, birth_date) -> list[Patient]:
     """The patients of the CPTS with this name and date of birth, for a deletion request made
     to the CPTS rather than to a professional (names are encrypted: compared after reading)."""
