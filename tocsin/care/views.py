@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 
 from tocsin.care import access, crypto, documents, services
 from tocsin.care.access import CRISIS_VIEWER_ROLES
-from tocsin.care.enums import AccessKind, DeletionCause, Need, Outcome
+from tocsin.care.enums import (
+    TO_CALL_OUTCOMES,
+    AccessKind,
+    CampaignStatus,
+    DeletionCause,
+    Need,
+    Outcome,
+)
 from tocsin.care.figures import campaign_figures
 from tocsin.care.forms import (
     CallCampaignForm,
@@ -67,7 +74,7 @@ def patient_list(request):
 
 
 def _my_open_campaigns(request):
-    calls = Call.objects.filter(caller=request.user, campaign__status="open",
+    calls = Call.objects.filter(caller=request.user, campaign__status=CampaignStatus.OPEN,
                                 campaign__crisis__cpts=request.cpts)  # fmt: skip
     campaign_ids = calls.values("campaign_id")
     return CallCampaign.objects.filter(pk__in=campaign_ids).select_related("crisis")
@@ -413,7 +420,7 @@ def my_calls(request, pk):
         "calls": calls,
         "visible": visible,
         "form": CallForm(),
-        "left": sum(1 for c in calls if c.outcome in ("pending", "not_reached")),
+        "left": sum(1 for c in calls if c.outcome in TO_CALL_OUTCOMES),
     }
     return private(render(request, "care/my_calls.html", context))
 
