@@ -7,11 +7,11 @@ from django.utils import timezone
 from tocsin.plans.documents import pdf_document
 
 
-def render_patient_list(request, title, patients, *, crisis=None, calls=None) -> bytes:
+def render_patient_list(request, title, patients, *, crisis=None) -> bytes:
+    """With a crisis, each patient carries `latest_call` (its latest call outcome)."""
     context = {
         "title": title,
         "patients": patients,
-        "calls": calls or {},
         "crisis": crisis,
         "cpts": request.cpts,
         "printed_by": request.user,

@@ -3,16 +3,8 @@ dashboard and the RETEX read them; no name ever leaves the register this way."""
 
 from django.db.models import Count, Q
 
-from tocsin.care.enums import ESCALATED_OUTCOMES, REACHED_OUTCOMES, TO_CALL_OUTCOMES, Outcome
+from tocsin.care.enums import ESCALATED_OUTCOMES, REACHED_OUTCOMES, Outcome
 from tocsin.care.models import Call
-
-EMPTY = {
-    "patients_to_call": 0,
-    "patients_reached": 0,
-    "patients_needing_help": 0,
-    "patients_not_reached": 0,
-    "patients_escalated": 0,
-}
 
 
 def call_figures(crisis, *, campaigns=None) -> dict:
@@ -23,21 +15,17 @@ def call_figures(crisis, *, campaigns=None) -> dict:
     calls = Call.objects.filter(campaign__crisis=crisis)
     if campaigns is not None:
         calls = calls.filter(campaign__in=campaigns)
-    figures = calls.aggregate(
+    return calls.aggregate(
         patients_to_call=Count("pk"),
         patients_reached=Count("pk", filter=Q(outcome__in=REACHED_OUTCOMES)),
         patients_needing_help=Count("pk", filter=Q(outcome=Outcome.NEEDS_HELP)),
         patients_not_reached=Count("pk", filter=Q(outcome=Outcome.NOT_REACHED)),
         patients_escalated=Count("pk", filter=Q(outcome__in=ESCALATED_OUTCOMES)),
     )
-    return {**EMPTY, **{key: value or 0 for key, value in figures.items()}}
 
 
 def campaign_figures(campaign) -> dict:
+    """One campaign's counts; a call is done once its patient is reached (the other outcomes,
+    « à appeler » and « injoignable », are still to call)."""
     figures = call_figures(campaign.crisis, campaigns=[campaign])
-    by_outcome = dict(campaign.calls.values_list("outcome").annotate(n=Count("pk")).order_by())
-    figures["by_outcome"] = [(value, label, by_outcome.get(value, 0))
-                             for value, label in Outcome.choices]  # fmt: skip
-    figures["done"] = sum(n for outcome, n in by_outcome.items()
-                          if outcome not in TO_CALL_OUTCOMES)  # fmt: skip
-    return figures
+    return {**figures, "done": figures["patients_reached"]}

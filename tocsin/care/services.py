@@ -5,10 +5,10 @@ main courante gets the counts, never a name.
 
 import datetime
 import hashlib
-from itertools import groupby
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from tocsin.care.enums import (
 from tocsin.care.figures import call_figures
 from tocsin.care.models import Call, CallCampaign, Deletion, Patient
 from tocsin.core.audit import log_action
+from tocsin.core.enums import Role
 from tocsin.core.errors import DomainError
 from tocsin.core.models import Membership
 from tocsin.core.services import claim_own_contact, own_contact
@@ -71,14 +72,15 @@ def verify_patient(actor, patient) -> Patient:
     return patient
 
 
-def remove_patient(actor, patient, cause) -> tuple[Deletion, bytes]:
+def remove_patient(actor, patient, cause, *, attestation=True) -> tuple[Deletion, bytes]:
     """Delete a patient and everything the register held on them; returns the proof and its
-    attestation (a PDF for the person, of which only the SHA-256 is kept)."""
+    attestation (a PDF for the person, of which only the SHA-256 is kept; none for a purge,
+    which nobody is there to receive)."""
     number = patient.pk
     deletion = Deletion(cpts=patient.cpts, patient_number=number, cause=cause, deleted_by=actor,
                         deleted_by_label=str(actor) if actor else "Système")  # fmt: skip
-    pdf = documents.render_attestation(deletion, patient)
-    deletion.document_sha256 = hashlib.sha256(pdf).hexdigest()
+    pdf = documents.render_attestation(deletion, patient) if attestation else b""
+    deletion.document_sha256 = hashlib.sha256(pdf).hexdigest() if pdf else ""
     with transaction.atomic():
         Call.objects.filter(patient=patient).update(note="")
         patient.delete()
@@ -96,7 +98,7 @@ def purge_unverified(today=None) -> int:
     stale = Patient.objects.unverified_since(today - datetime.timedelta(days=days))
     count = 0
     for patient in stale.select_related("cpts").iterator():
-        remove_patient(None, patient, DeletionCause.RETENTION)
+        remove_patient(None, patient, DeletionCause.RETENTION, attestation=False)
         count += 1
     return count
 
@@ -170,11 +172,14 @@ def import_patients(actor, membership, rows) -> int:
     today = timezone.localdate()
     with transaction.atomic():
         claim_own_contact(actor, membership)
-        for row in rows:
-            values = {k: v for k, v in row.items() if k != "line"}
-            patient = Patient.objects.create(cpts=cpts, verified_on=today, created_by=actor,
-                                             **values)  # fmt: skip
-            patient.professionals.add(contact)
+        patients = Patient.objects.bulk_create(
+            Patient(cpts=cpts, verified_on=today, created_by=actor,
+                    **{k: v for k, v in row.items() if k != "line"})
+            for row in rows
+        )  # fmt: skip
+        Patient.professionals.through.objects.bulk_create(
+            Patient.professionals.through(patient=patient, contact=contact) for patient in patients
+        )
         log_action(actor, cpts, "care.patients.imported", data={"count": len(rows)})
     return len(rows)
 
@@ -184,7 +189,7 @@ def import_patients(actor, membership, rows) -> int:
 
 def callers_of(cpts):
     """Who can take a share of the calls: every member of the CPTS but the authorities."""
-    memberships = Membership.objects.for_cpts(cpts).exclude(role="authority")
+    memberships = Membership.objects.for_cpts(cpts).exclude(role=Role.AUTHORITY)
     return memberships.select_related("user").order_by("user__full_name")
 
 
@@ -317,20 +322,10 @@ def reassign_calls(actor, campaign, from_user, to_user) -> int:
 
 
 def shares(campaign) -> list[dict]:
-    """Each caller's progress: their count of calls by outcome."""
-    rows = campaign.calls.select_related("caller").order_by("caller__full_name", "caller_id")
-    progress = []
-    for caller, calls in groupby(
-        rows.only("caller", "outcome", "campaign"), key=lambda c: c.caller
-    ):
-        calls = list(calls)
-        done = sum(1 for c in calls if c.outcome not in TO_CALL_OUTCOMES)
-        progress.append(
-            {
-                "caller": caller,
-                "total": len(calls),
-                "done": done,
-                "not_reached": sum(1 for c in calls if c.outcome == Outcome.NOT_REACHED),
-            }
-        )
-    return progress
+    """Each caller's progress, counted in the database: calls, done, to call again."""
+    rows = campaign.calls.values("caller", name=F("caller__full_name")).annotate(
+        total=Count("pk"),
+        done=Count("pk", filter=~Q(outcome__in=TO_CALL_OUTCOMES)),
+        not_reached=Count("pk", filter=Q(outcome=Outcome.NOT_REACHED)),
+    )
+    return list(rows.order_by("name", "caller"))

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from tocsin.care import access, crypto, documents, services
@@ -201,8 +202,8 @@ def crisis_reason(request, crisis):
     crisis = access.get_crisis(request, crisis)
     access.check_crisis_viewer(request, crisis)
     form = ReasonForm(request.POST or None)
-    target = request.POST.get("next") or reverse("care:crisis_patients", args=[crisis.pk])
-    if not target.startswith("/soins/"):
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("care:crisis_patients", args=[crisis.pk])
     if request.method == "POST" and form.is_valid():
         access.give_crisis_reason(request, crisis, form.text)
@@ -217,8 +218,9 @@ def crisis_patients(request, crisis):
     if ask:
         return ask
     filters = NeedsFilterForm(request.GET or None)
-    need = filters.cleaned_data["need"] if filters.is_valid() else ""
+    need = _chosen_need(filters)
     patients = _exposed(request, crisis, need)
+    _mark_latest_calls(crisis, patients)
     label = f"Patients exposés{' — ' + Need(need).label if need else ''}"
     access.log_access(request, AccessKind.CRISIS, label, patients, reason=reason, crisis=crisis)
     context = {
@@ -227,7 +229,6 @@ def crisis_patients(request, crisis):
         "filters": filters,
         "need": need,
         "reason": reason,
-        "latest": _latest_outcomes(crisis, patients),
         "campaigns": crisis.call_campaigns.all(),
         "by_need": _count_by_need(patients),
     }
@@ -242,15 +243,17 @@ def _exposed(request, crisis, need, *, deferred=("emergency_contact", "notes")):
     return sorted(chosen, key=lambda p: (p.commune.name, p.priority, p.sort_key))
 
 
-def _latest_outcomes(crisis, patients) -> dict:
-    """Each patient's latest call outcome in this crisis, also set as `patient.latest_call`."""
+def _chosen_need(filters) -> str:
+    return filters.cleaned_data["need"] if filters.is_valid() else ""
+
+
+def _mark_latest_calls(crisis, patients):
+    """Set `patient.latest_call`: the outcome of their latest call in this crisis, if any."""
     calls = Call.objects.filter(campaign__crisis=crisis, patient__in=[p.pk for p in patients])
-    latest = {}
-    for patient_id, outcome in calls.order_by("pk").values_list("patient_id", "outcome"):
-        latest[patient_id] = Outcome(outcome).label
+    latest = dict(calls.order_by("pk").values_list("patient_id", "outcome"))
     for patient in patients:
-        patient.latest_call = latest.get(patient.pk, "")
-    return latest
+        outcome = latest.get(patient.pk)
+        patient.latest_call = Outcome(outcome).label if outcome else ""
 
 
 def _count_by_need(patients) -> list[tuple[str, int]]:
@@ -263,12 +266,11 @@ def crisis_patients_pdf(request, crisis):
     reason, ask = _reason_or_form(request, crisis)
     if ask:
         return ask
-    need = request.GET.get("need", "") if request.GET.get("need") in Need.values else ""
-    patients = _exposed(request, crisis, need, deferred=())
+    patients = _exposed(request, crisis, _chosen_need(NeedsFilterForm(request.GET)), deferred=())
+    _mark_latest_calls(crisis, patients)
     access.log_access(request, AccessKind.CRISIS, "Export PDF des patients exposés", patients,
                       reason=reason, crisis=crisis)  # fmt: skip
-    pdf = documents.render_patient_list(request, "Patients exposés", patients, crisis=crisis,
-                                        calls=_latest_outcomes(crisis, patients))  # fmt: skip
+    pdf = documents.render_patient_list(request, "Patients exposés", patients, crisis=crisis)
     return attachment(pdf, documents.file_name("patients-exposes", request.cpts, crisis), PDF)
 
 
@@ -350,7 +352,7 @@ def campaign_detail(request, pk):
     if request.GET.get("partial"):
         return render(request, "care/_board.html", context)
     memberships = list(services.callers_of(request.cpts))
-    callers = {row["caller"].pk for row in context["shares"]}
+    callers = {row["caller"] for row in context["shares"]}
     context["reassign_form"] = ReassignForm(callers=callers, memberships=memberships)
     return render(request, "care/campaign.html", context)
 
