@@ -198,3 +198,14 @@ def test_health_data_asks_a_member_for_the_second_factor(register, personas):
     assert not AccessLog.objects.exists()
     # The rest of a member's space stays without it.
     assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_the_log_is_filtered_by_patient_number(register, personas, client_for):
+    member = client_for(personas.member)
+    member.get(reverse("care:detail", args=[register["exposed"].pk]))
+    member.get(reverse("care:detail", args=[register["safe"].pk]))
+    coordinator = client_for(personas.coordinator)
+    url = reverse("care:access_log") + f"?patient={register['safe'].pk}"
+    page = coordinator.get(url).content.decode()
+    assert f"Fiche du Patient n° {register['safe'].pk}" in page
+    assert f"Fiche du Patient n° {register['exposed'].pk}" not in page

@@ -99,6 +99,8 @@ def test_verifying_and_removing(commune, personas, client_for):
     assert response["Content-Type"] == "application/pdf"
     assert "attestation-suppression-EFF-" in response["Content-Disposition"]
     assert not Patient.objects.exists()
+    assert "Patient retiré du registre (référence EFF-" in client.get(
+        reverse("care:list")).content.decode()  # fmt: skip
 
 
 CSV = (

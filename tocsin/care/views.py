@@ -135,8 +135,7 @@ def patient_delete(request, pk):
         return private(render(request, "care/delete.html", {"patient": patient}))
     cause = (DeletionCause.REQUEST if request.POST.get("cause") == DeletionCause.REQUEST
              else DeletionCause.PROFESSIONAL)  # fmt: skip
-    deletion, pdf = services.remove_patient(request.user, patient, cause)
-    return attachment(pdf, f"attestation-suppression-{deletion.reference}.pdf", PDF)
+    return _attestation(request, services.remove_patient(request.user, patient, cause))
 
 
 @care_view(*MEMBER_ROLES)
@@ -407,7 +406,8 @@ def my_calls(request, pk):
     campaign = access.get_campaign(request, pk)
     calls = list(
         campaign.calls.filter(caller=request.user)
-        .select_related("patient__commune", "commune")
+        .select_related("patient", "commune")
+        .defer("commune__boundary")  # a large polygon per row, which the page never draws
         .prefetch_related("patient__professionals")
     )  # fmt: skip
     visible = campaign.is_open and campaign.crisis.is_active
@@ -455,7 +455,9 @@ def access_log(request):
         entries = entries.filter(kind=kind)
     number = request.GET.get("patient", "").strip()
     if number.isdigit():
-        entries = [e for e in entries[:5000] if int(number) in e.patient_ids]
+        # The numbers are a JSON list, which SQLite cannot search: read them all, only them.
+        rows = entries.values_list("pk", "patient_ids").iterator()
+        entries = entries.filter(pk__in=[pk for pk, ids in rows if int(number) in ids])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     deletions = Deletion.objects.filter(cpts=request.cpts)[:50]
     query = urlencode({key: value for key, value in (("kind", kind), ("patient", number))
@@ -486,5 +488,14 @@ def _erase(request):
         patient = Patient.objects.for_cpts(request.cpts).get(pk=request.POST["delete"])
     except (Patient.DoesNotExist, ValueError) as exc:
         raise Http404("Patient introuvable.") from exc
-    deletion, pdf = services.remove_patient(request.user, patient, DeletionCause.REQUEST)
+    return _attestation(
+        request, services.remove_patient(request.user, patient, DeletionCause.REQUEST)
+    )
+
+
+def _attestation(request, removed):
+    """The attestation downloads where the user stands; the next page they open confirms."""
+    deletion, pdf = removed
+    messages.success(request, f"Patient retiré du registre (référence {deletion.reference}) : "
+                              "l'attestation de suppression a été téléchargée.")  # fmt: skip
     return attachment(pdf, f"attestation-suppression-{deletion.reference}.pdf", PDF)
